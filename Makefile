@@ -1,0 +1,46 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Every target installs what it needs into .venv first (refreshed when pyproject.toml changes).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: install run test test-pg e2e bench lint format translations clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP) translations
+
+translations: $(STAMP)
+	@if [ -d survey_app/translations ]; then $(BIN)/pybabel compile -q -d survey_app/translations; fi
+
+run: install
+	$(BIN)/cfw init
+	$(BIN)/cfw demo --if-new
+	$(BIN)/cfw serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+# The same suite against PostgreSQL (default: the server on 127.0.0.1:5432, database test).
+test-pg: install
+	DATABASE_URL=$${DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest -m "not e2e"
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

@@ -1,0 +1,1 @@
+"""Subcommands of the `cfw` command line, one module per concern."""
