@@ -1,10 +1,10 @@
-"""The `cfw` command line: one click group; each concern adds its commands from survey_app.commands."""
+"""The `cfw` command line: one click group; each concern adds its commands."""
 
 from __future__ import annotations
 
 import click
 
-from survey_app.commands import rules, score
+from survey_app.commands import rules, score, server
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -15,3 +15,5 @@ def main() -> None:
 
 main.add_command(rules.rules)
 main.add_command(score.score)
+main.add_command(server.init)
+main.add_command(server.serve)

@@ -1,0 +1,21 @@
+"""SQLAlchemy models, one module per concern; imported here so metadata knows every table."""
+
+from survey_app.models.accounts import User
+from survey_app.models.audit import AuditEntry
+from survey_app.models.limits import BrowserMark, RateBucket
+from survey_app.models.responses import Answer, AnswerCount, Response
+from survey_app.models.wards import AssessmentRound, PosterToken, ResidentialGroup, Ward
+
+__all__ = [
+    "Answer",
+    "AnswerCount",
+    "AssessmentRound",
+    "AuditEntry",
+    "BrowserMark",
+    "PosterToken",
+    "RateBucket",
+    "ResidentialGroup",
+    "Response",
+    "User",
+    "Ward",
+]

@@ -1,0 +1,30 @@
+"""Limits kept in the database so they hold across workers, servers and restarts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from survey_app.db import Base
+
+
+class RateBucket(Base):
+    """A fixed-window counter: ``key`` names what is limited (never a raw IP: an HMAC)."""
+
+    __tablename__ = "rate_bucket"
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    window_start: Mapped[dt.datetime] = mapped_column(primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+
+
+class BrowserMark(Base):
+    """How often one browser (an HMAC of a random first-party cookie) answered a round."""
+
+    __tablename__ = "browser_mark"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("assessment_round.id"), primary_key=True)
+    browser_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,1 @@
+"""Blueprints: routes only; state changes live in survey_app.services."""
