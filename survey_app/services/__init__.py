@@ -1,0 +1,1 @@
+"""Use cases: each state change is one documented function and one transaction."""
