@@ -7,8 +7,9 @@ from typing import Any
 
 from flask import Flask
 from flask_wtf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from survey_app import config, db, i18n
+from survey_app import auth, config, db, i18n, security
 
 ROOT = Path(__file__).resolve().parent.parent
 csrf = CSRFProtect()
@@ -23,9 +24,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     config.load_config(app, test_config)
+    if app.config.get("TRUSTED_PROXIES"):
+        # Behind nginx: take scheme and client address from the proxy's X-Forwarded-*
+        # headers (HSTS, Secure cookies, rate limits), trusting exactly that many hops.
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     db.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)
+    security.init_app(app)
+    auth.init_app(app)
     register_blueprints(app)
     return app
 
@@ -35,3 +43,11 @@ def register_blueprints(app: Flask) -> None:
     from survey_app.views import home
 
     app.register_blueprint(home.bp)
+    from survey_app.views import auth as auth_views
+    from survey_app.views import staff
+
+    app.register_blueprint(auth_views.bp)
+    app.register_blueprint(staff.bp)
+    from survey_app.views import public
+
+    app.register_blueprint(public.bp)

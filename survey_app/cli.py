@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from survey_app.commands import rules, score, server
+from survey_app.commands import audit, backup, purge, rules, score, server, translate, users
+from survey_app.commands import survey as survey_commands
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,3 +18,11 @@ main.add_command(rules.rules)
 main.add_command(score.score)
 main.add_command(server.init)
 main.add_command(server.serve)
+main.add_command(backup.backup)
+main.add_command(backup.restore)
+main.add_command(purge.purge)
+main.add_command(users.user)
+main.add_command(audit.audit)
+main.add_command(survey_commands.demo)
+main.add_command(survey_commands.groups)
+main.add_command(translate.translate)

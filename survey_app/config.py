@@ -31,9 +31,31 @@ class Defaults:
     SESSION_COOKIE_NAME = "cfw_session"
     WTF_CSRF_TIME_LIMIT = 4 * 3600  # a slow reader still submits; expiry gets a friendly page
     DEMO_PASSWORDS_FILE: str | None = None
+    # Staff sessions (survey_app/auth.py): both limits are checked on every staff request.
+    SESSION_IDLE_TIMEOUT_S = 30 * 60
+    SESSION_ABSOLUTE_TIMEOUT_S = 12 * 3600
+    # Sign-in throttling (kept in the database, so it holds across workers and restarts).
+    LOGIN_FAILURE_WINDOW_S = 15 * 60
+    LOGIN_FAILURES_PER_ACCOUNT = 5
+    LOGIN_FAILURES_PER_CLIENT = 20  # an office NAT shares one address: keep this higher
+    # Security headers (survey_app/security.py).
+    CONTENT_SECURITY_POLICY = (
+        "default-src 'self'; object-src 'none'; base-uri 'none'; "
+        "frame-ancestors 'none'; form-action 'self'"
+    )
+    REFERRER_POLICY = "strict-origin-when-cross-origin"
+    HSTS_MAX_AGE_S = 365 * 86400
+    # Blueprints whose pages must never be cached (signed-in pages are never cached anyway).
+    NO_STORE_BLUEPRINTS = ("auth", "staff", "public")
+    DB_BUSY_RETRY_AFTER_S = 5  # Retry-After on the 503 "not saved" answer
+    # Backups (`cfw backup`, before migrations): default folder instance/backups.
+    BACKUP_DIR: str | None = None
+    # How many reverse proxies (nginx) in front of the app set X-Forwarded-For/-Proto.
+    # 0: ignore those headers (anyone could forge them); 1 behind one trusted nginx.
+    TRUSTED_PROXIES = 0
 
 
-ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "PUBLIC_BASE_URL")
+ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "PUBLIC_BASE_URL", "BACKUP_DIR")
 
 
 def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
@@ -43,6 +65,9 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     for key in ENV_KEYS:
         if os.environ.get(key):
             app.config[key] = os.environ[key]
+    if os.environ.get("TRUSTED_PROXIES"):
+        proxies = os.environ["TRUSTED_PROXIES"]
+        app.config["TRUSTED_PROXIES"] = _int_setting("TRUSTED_PROXIES", proxies)
     if os.environ.get("CFW_ENV"):
         app.config["ENV_NAME"] = os.environ["CFW_ENV"]
     if test_config:
@@ -55,6 +80,17 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
 
     if app.config["ENV_NAME"] == "production":
         check_production(app.config)
+
+
+def _int_setting(name: str, value: str) -> int:
+    """A whole-number setting from the environment, with a clear message when it is not one."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a whole number, got {value!r}") from None
+    if number < 0:
+        raise RuntimeError(f"{name} must be 0 or more, got {number}")
+    return number
 
 
 def check_production(config: dict[str, Any]) -> None:

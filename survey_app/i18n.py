@@ -5,7 +5,7 @@ Vietnamese is the source language of the texts users see; English is a translati
 
 from __future__ import annotations
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext
 
 _ = gettext
@@ -18,6 +18,8 @@ def select_locale() -> str:
     """`?lang=` (remembered in the session), else the session's choice, else Vietnamese."""
     from flask import current_app
 
+    if not has_request_context():  # commands and services run outside a request
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     asked = request.args.get("lang")
     if asked in languages:

@@ -48,6 +48,8 @@ def database_url(template_db: str, tmp_path: Path) -> str:
         engine = make_engine(PG_URL)
         names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
         with engine.begin() as conn:
+            # The audit log refuses TRUNCATE (append-only trigger); tests may skip triggers.
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         engine.dispose()
         return PG_URL
@@ -102,3 +104,70 @@ def db_session(app: Flask):
 
     with app.app_context():
         yield get_session()
+
+
+TEST_PASSWORD = "ward-test-passphrase"
+
+
+@pytest.fixture
+def make_user(app: Flask):
+    """Factory: ``make_user("name", role="unit", unit="yte")`` → the committed user's id.
+
+    Non-admin roles get a ward (created on first use, code "test-ward"); leaders a group.
+    The password is TEST_PASSWORD unless given; must_change_password is False by default.
+    """
+    from sqlalchemy import select
+
+    from survey_app.db import get_session, write_transaction
+    from survey_app.models import ResidentialGroup, Ward
+    from survey_app.services.accounts import create_user
+
+    def _make(username: str, role: str = "admin", **kwargs) -> int:
+        with app.app_context(), write_transaction(get_session()) as session:
+            if role != "admin" and "ward_id" not in kwargs:
+                ward = session.scalars(select(Ward).where(Ward.code == "test-ward")).first()
+                if ward is None:
+                    ward = Ward(code="test-ward", name="Phường Thử", locality_type="other")
+                    session.add(ward)
+                    session.flush()
+                kwargs["ward_id"] = ward.id
+            if role == "leader" and "group_id" not in kwargs:
+                group = ResidentialGroup(ward_id=kwargs["ward_id"], name=f"Tổ {username}")
+                session.add(group)
+                session.flush()
+                kwargs["group_id"] = group.id
+            kwargs.setdefault("password", TEST_PASSWORD)
+            kwargs.setdefault("must_change_password", False)
+            user, _password = create_user(session, username=username, role=role, **kwargs)
+            return user.id
+
+    return _make
+
+
+@pytest.fixture
+def login(client: FlaskClient):
+    """Sign ``client`` in: ``login("name")`` → the response of the sign-in POST."""
+
+    def _login(username: str, password: str = TEST_PASSWORD):
+        return client.post("/login", data={"username": username, "password": password})
+
+    return _login
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations() -> None:
+    """Compile each .po catalogue whose .mo is missing or older (*.mo files are not in git)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parent.parent / "survey_app" / "translations"
+    for po in root.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as handle:
+            catalog = read_po(handle)
+        partial = mo.with_suffix(f".mo.{os.getpid()}")  # parallel runs never see half a file
+        with partial.open("wb") as handle:
+            write_mo(handle, catalog)
+        os.replace(partial, mo)

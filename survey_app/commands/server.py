@@ -15,6 +15,11 @@ def init() -> None:
 
     engine = db.engine()
     before = migrate.current_revision(engine)
+    if before is not None and before != migrate.head_revision():
+        # An existing database is about to change schema: keep a checked copy first.
+        from survey_app.commands.backup import backup_before_migration
+
+        backup_before_migration(engine)
     migrate.upgrade(engine)
     after = migrate.current_revision(engine)
     url = engine.url.render_as_string(hide_password=True)
@@ -32,9 +37,12 @@ def init() -> None:
 def serve(host: str, port: int, workers: int, dev: bool) -> None:
     """Serve the app with gunicorn (sync workers, app preloaded)."""
     from survey_app.app import create_app
+    from survey_app.commands.survey import print_banner
 
     if dev:
-        create_app().run(host=host, port=port, debug=True)
+        app = create_app()
+        print_banner(app)
+        app.run(host=host, port=port, debug=True)
         return
 
     from gunicorn.app.base import BaseApplication
@@ -48,6 +56,8 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
             self.cfg.set("accesslog", None)  # no IP addresses or user agents in logs
 
         def load(self):
-            return create_app()
+            app = create_app()
+            print_banner(app)
+            return app
 
     _Server().run()

@@ -31,5 +31,6 @@ class AuditEntry(Base):
     old: Mapped[str] = mapped_column(Text, default="")  # canonical JSON
     new: Mapped[str] = mapped_column(Text, default="")  # canonical JSON
     reason: Mapped[str] = mapped_column(Text, default="")
-    prev_hash: Mapped[str] = mapped_column(String(64))
+    # Unique: no two rows can follow the same row, so racing writers can never fork the chain.
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)

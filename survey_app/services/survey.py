@@ -1,0 +1,408 @@
+"""Submitting a criterion-13 questionnaire: one use case, one transaction.
+
+`submit_response` checks the poster token, takes one unit of the poster's cap with a
+conditional UPDATE (so the cap holds across workers and servers), flags what looks wrong
+without dropping it, stores only what QUALITY.md allows, and keeps the answer counters
+current, all in one write transaction. A one-time key makes retries and double taps
+idempotent. Every threshold comes from the instrument file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+import secrets
+import unicodedata
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, exists, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from assessment.instrument import Instrument
+from survey_app.db import write_transaction
+from survey_app.models import Answer, AnswerCount, AssessmentRound, BrowserMark, PosterToken
+from survey_app.models import Response as ResponseRow
+from survey_app.services import ratelimit, tokens
+from survey_app.services.tokens import TokenState
+
+BROWSER_COOKIE = "cfw_b"
+BROWSER_COOKIE_MAX_AGE = 365 * 24 * 3600  # one year: spans a whole assessment round
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+# Masking: phone numbers (any run of 7+ digits, with spaces, dots, dashes or a +84 prefix)
+# and e-mail addresses become "***", so a comment cannot carry contact details.
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+_PHONE = re.compile(r"\+?\d(?:[\s.\-()]*\d){6,}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MASK = "***"
+
+
+class SubmitRefused(Exception):
+    """The submission was not stored; ``reason`` is a TokenState value or "rate_limited"."""
+
+    def __init__(self, reason: str, info: tokens.TokenInfo | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.info = info
+
+
+class InvalidSubmission(ValueError):
+    """The answers do not fit the instrument; ``problems`` lists what is wrong (ids)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """One questionnaire as a respondent sent it (already validated by the form).
+
+    ``browser_id`` is the raw value of the first-party cookie (hashed before storage);
+    ``client_address`` is used in memory only, for the per-client rate limit (None: no limit,
+    e.g. the command line). ``started_at`` is when the questions page was shown.
+    """
+
+    token_id: int
+    audience: str
+    age_band: str
+    gender: str | None
+    answers: Mapping[str, int]
+    submission_key: str
+    lang: str = "vi"
+    comment: str | None = None
+    started_at: dt.datetime | None = None
+    browser_id: str | None = None
+    client_address: str | None = None
+    channel: str = "qr"
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitResult:
+    """What happened: the stored (or already stored) response and its flags."""
+
+    response_id: int
+    audience: str
+    duplicate: bool
+    flags: tuple[str, ...] = field(default_factory=tuple)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def utcnow() -> dt.datetime:
+    """Now, in UTC, naive (how the database stores times)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def new_submission_key() -> str:
+    """A one-time key for a questionnaire page (put in a hidden field when it is rendered)."""
+    return secrets.token_urlsafe(24)
+
+
+def new_browser_id() -> str:
+    """The random value of the first-party browser cookie (not derived from the device)."""
+    return secrets.token_urlsafe(18)
+
+
+def browser_hash(secret: str, browser_id: str) -> str:
+    """What is stored of the browser cookie: an HMAC, never the value itself."""
+    return hmac.new(secret.encode(), f"browser:{browser_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def mask_comment(text: str | None, max_chars: int) -> str | None:
+    """A comment fit to store: contact details masked, control characters gone, ≤ max_chars."""
+    if not text:
+        return None
+    text = unicodedata.normalize("NFC", text)
+    text = _CONTROL.sub(" ", text)
+    text = _EMAIL.sub(MASK, text)
+    text = _PHONE.sub(MASK, text)
+    text = " ".join(text.split())[:max_chars].strip()
+    return text or None
+
+
+def coarse_duration(seconds: float | None, bucket_s: int, cap_s: int) -> int | None:
+    """Time taken, rounded down to a bucket and capped: enough for review, not a timestamp."""
+    if seconds is None or seconds < 0:
+        return None
+    return min(int(seconds) // bucket_s * bucket_s, cap_s)
+
+
+def is_speeder(seconds: float | None, instrument: Instrument, audience: str, lang: str) -> bool:
+    """True when the questionnaire was answered faster than a human can read it."""
+    if seconds is None:
+        return False
+    return seconds < instrument.speeder_seconds(audience, lang)
+
+
+def is_straightline(answers: Mapping[str, int], min_questions: int) -> bool:
+    """True when every answer is the same across at least ``min_questions`` questions."""
+    return len(answers) >= min_questions and len(set(answers.values())) == 1
+
+
+def local_day(now: dt.datetime, timezone: str) -> dt.date:
+    """The calendar day in the ward's time zone (only the day is stored, never the time)."""
+    return now.replace(tzinfo=dt.UTC).astimezone(zoneinfo.ZoneInfo(timezone)).date()
+
+
+def check_submission(instrument: Instrument, submission: Submission) -> None:
+    """Raise InvalidSubmission unless every field fits the instrument's allow-lists."""
+    problems: list[str] = []
+    if submission.audience not in instrument.audience_ids:
+        raise InvalidSubmission(["audience"])
+    audience = instrument.audience(submission.audience)
+    if submission.age_band not in audience.age_band_ids:
+        problems.append("age_band")
+    if submission.gender is not None and submission.gender not in instrument.gender_ids:
+        problems.append("gender")
+    expected = set(audience.question_ids)
+    given = set(submission.answers)
+    problems += [f"missing:{q}" for q in audience.question_ids if q not in given]
+    problems += [f"unknown:{q}" for q in sorted(given - expected)]
+    allowed = set(instrument.scale_values)
+    problems += [
+        f"value:{q}"
+        for q, v in submission.answers.items()
+        if q in expected and (isinstance(v, bool) or v not in allowed)
+    ]
+    if not isinstance(submission.submission_key, str) or not KEY_PATTERN.match(
+        submission.submission_key
+    ):
+        problems.append("submission_key")
+    if problems:
+        raise InvalidSubmission(problems)
+
+
+def find_by_key(session: Session, key: str) -> ResponseRow | None:
+    """The response stored under a one-time key, if any."""
+    return session.execute(
+        select(ResponseRow).where(ResponseRow.submission_key == key)
+    ).scalar_one_or_none()
+
+
+def _insert(session: Session):
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+# ----------------------------------------------------------------------------- the use case
+
+
+def submit_response(
+    session: Session,
+    submission: Submission,
+    *,
+    instrument: Instrument,
+    secret: str,
+    now: dt.datetime | None = None,
+    timezone: str = "Asia/Ho_Chi_Minh",
+) -> SubmitResult:
+    """Store one questionnaire, or refuse it with nothing written.
+
+    Returns the stored response (``duplicate=True`` when the one-time key was already used:
+    a retry or double tap gets the same result and never a second row). Raises
+    InvalidSubmission when the answers do not fit the instrument, and SubmitRefused when the
+    token cannot take answers (paused, rotated, revoked, closed round, cap reached, unknown)
+    or the client is over its rate limit.
+    """
+    check_submission(instrument, submission)
+    now = now or utcnow()
+    existing = find_by_key(session, submission.submission_key)
+    if existing is not None:
+        return SubmitResult(existing.id, existing.audience, duplicate=True)
+
+    refusal: SubmitRefused | None = None
+    try:
+        with write_transaction(session):
+            refusal = _refusal(session, submission, instrument, secret)
+            result = (
+                None if refusal else _store(session, submission, instrument, secret, now, timezone)
+            )
+    except IntegrityError:
+        # Two posts with the same key raced past the check: the unique constraint let one
+        # through and rolled the other back whole (cap unit and counters included).
+        session.rollback()
+        existing = find_by_key(session, submission.submission_key)
+        if existing is None:
+            raise
+        return SubmitResult(existing.id, existing.audience, duplicate=True)
+    if refusal is not None:
+        raise refusal
+    assert result is not None
+    return result
+
+
+def _refusal(
+    session: Session, submission: Submission, instrument: Instrument, secret: str
+) -> SubmitRefused | None:
+    """Check the rate limit and take one unit of the cap; a refusal commits only the count."""
+    rules = instrument.integrity
+    if submission.client_address is not None:
+        key = ratelimit.client_key(secret, submission.client_address, "survey")
+        window = rules.client_window_minutes * 60
+        if not ratelimit.hit(session, key, limit=rules.client_posts_per_window, window_s=window):
+            return SubmitRefused("rate_limited")
+    info = tokens.lookup_by_id(session, submission.token_id)
+    if not info.usable:
+        return SubmitRefused(info.state.value, info)
+    if info.instrument_version != instrument.version:
+        return SubmitRefused(TokenState.CLOSED.value, info)
+    # The cap is decided by this conditional UPDATE alone: of N concurrent posts exactly
+    # cap - used see rowcount 1, on every backend and across processes.
+    taken = session.execute(
+        update(PosterToken)
+        .where(
+            PosterToken.id == submission.token_id,
+            PosterToken.status == "active",
+            PosterToken.used < PosterToken.cap,
+            exists().where(
+                and_(
+                    AssessmentRound.id == PosterToken.round_id,
+                    AssessmentRound.status == "open",
+                )
+            ),
+        )
+        .values(used=PosterToken.used + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if taken != 1:
+        session.expire_all()
+        again = tokens.lookup_by_id(session, submission.token_id)
+        state = again.state if not again.usable else TokenState.CAPPED
+        return SubmitRefused(state.value, again)
+    return None
+
+
+def _store(
+    session: Session,
+    submission: Submission,
+    instrument: Instrument,
+    secret: str,
+    now: dt.datetime,
+    timezone: str,
+) -> SubmitResult:
+    """Insert the response, its answers and the counters (inside the caller's transaction)."""
+    rules = instrument.integrity
+    info = tokens.lookup_by_id(session, submission.token_id)
+    assert info.group_id is not None and info.round_id is not None
+    seconds = (now - submission.started_at).total_seconds() if submission.started_at else None
+    answers = {q: int(v) for q, v in submission.answers.items()}
+    flags = {
+        "speeder": is_speeder(seconds, instrument, submission.audience, submission.lang),
+        "straightline": is_straightline(answers, rules.straightline_min_questions),
+        "burst": _burst(session, submission.token_id, instrument, now),
+        "repeat": _repeat(session, info.round_id, submission.browser_id, instrument, secret),
+    }
+    row = ResponseRow(
+        round_id=info.round_id,
+        group_id=info.group_id,
+        token_id=submission.token_id,
+        instrument_version=instrument.version,
+        audience=submission.audience,
+        age_band=submission.age_band,
+        gender=submission.gender,
+        channel=submission.channel,
+        comment=mask_comment(submission.comment, rules.comment_max_chars),
+        duration_s=coarse_duration(
+            seconds, rules.duration_bucket_seconds, rules.duration_cap_seconds
+        ),
+        day=local_day(now, timezone),
+        flag_speeder=flags["speeder"],
+        flag_straightline=flags["straightline"],
+        flag_burst=flags["burst"],
+        flag_repeat=flags["repeat"],
+        review="pending",
+        submission_key=submission.submission_key,
+        answers=[Answer(question_id=q, value=v) for q, v in answers.items()],
+    )
+    session.add(row)
+    session.flush()  # the unique one-time key fails here, inside the transaction
+    _count_answers(session, row, answers)
+    return SubmitResult(
+        row.id, row.audience, duplicate=False, flags=tuple(k for k, v in flags.items() if v)
+    )
+
+
+def _burst(session: Session, token_id: int, instrument: Instrument, now: dt.datetime) -> bool:
+    """True when the poster took more than the allowed answers in the current window."""
+    rules = instrument.integrity
+    window = rules.burst_window_minutes * 60
+    # The window index is part of the key so that answers replayed with their own `now`
+    # (demo data, imports) count in their own window, not in today's.
+    index = int(now.replace(tzinfo=dt.UTC).timestamp() // window)
+    key = f"burst:{token_id}:{index}"
+    return not ratelimit.hit(session, key, limit=rules.burst_max_answers, window_s=window)
+
+
+def _repeat(
+    session: Session,
+    round_id: int,
+    browser_id: str | None,
+    instrument: Instrument,
+    secret: str,
+) -> bool:
+    """Count this browser's answer in the round; True when it had answered before."""
+    if not browser_id:
+        return False
+    digest = browser_hash(secret, browser_id)
+    stmt = _insert(session)(BrowserMark).values(round_id=round_id, browser_hash=digest, count=1)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["round_id", "browser_hash"], set_={"count": BrowserMark.count + 1}
+    )
+    session.execute(stmt)
+    count = session.execute(
+        select(BrowserMark.count).where(
+            BrowserMark.round_id == round_id, BrowserMark.browser_hash == digest
+        )
+    ).scalar_one()
+    return count - 1 >= instrument.integrity.repeat_browser_after
+
+
+def _count_answers(session: Session, row: ResponseRow, answers: Mapping[str, int]) -> None:
+    """Upsert the dashboard counters of this response's answers in the same transaction."""
+    flagged = row.counts_as_flagged
+    values = [
+        {
+            "round_id": row.round_id,
+            "group_id": row.group_id,
+            "audience": row.audience,
+            "question_id": question,
+            "value": value,
+            "flagged": flagged,
+            "n": 1,
+        }
+        for question, value in answers.items()
+    ]
+    stmt = _insert(session)(AnswerCount).values(values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["round_id", "group_id", "audience", "question_id", "value", "flagged"],
+        set_={"n": AnswerCount.n + 1},
+    )
+    session.execute(stmt)
+
+
+__all__ = [
+    "BROWSER_COOKIE",
+    "BROWSER_COOKIE_MAX_AGE",
+    "InvalidSubmission",
+    "Submission",
+    "SubmitRefused",
+    "SubmitResult",
+    "browser_hash",
+    "check_submission",
+    "coarse_duration",
+    "find_by_key",
+    "is_speeder",
+    "is_straightline",
+    "local_day",
+    "mask_comment",
+    "new_browser_id",
+    "new_submission_key",
+    "submit_response",
+]
