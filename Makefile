@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP) translations
 
 translations: $(STAMP)
-	@if [ -d survey_app/translations ]; then $(BIN)/pybabel compile -q -d survey_app/translations; fi
+	@if [ -d survey_app/translations ]; then $(BIN)/pybabel -q compile -d survey_app/translations; fi
 
 run: install
 	$(BIN)/cfw init
@@ -28,11 +28,23 @@ run: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not e2e"
 
 # The same suite against PostgreSQL (default: the server on 127.0.0.1:5432, database test).
 test-pg: install
 	DATABASE_URL=$${DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest -m "not e2e"
+
+# Browser tests: Playwright drives Debian's chromium (apt-get install chromium; never a browser
+# download by a test tool); axe-core comes inside the axe-playwright-python wheel.
+# Screenshots land in artifacts/screenshots/.
+E2E_STAMP := $(VENV)/.installed-e2e
+$(E2E_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,e2e]'
+	touch $(E2E_STAMP)
+
+e2e: install $(E2E_STAMP)
+	@test -x /usr/bin/chromium || { echo "chromium missing: apt-get install -y chromium fonts-dejavu-core"; exit 1; }
+	$(BIN)/python -m pytest -m e2e tests/e2e
 
 # Benchmarks: each script measures our code and a baseline in the same run and prints ratios.
 bench: install

@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import qrcode
+from _table import Row, print_table, ratio, verdict  # bench/ is on sys.path when run directly
 from qrcode.constants import ERROR_CORRECT_Q
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -88,21 +89,18 @@ def median_seconds(fn: Callable[[int], bytes]) -> tuple[float, int]:
 def main() -> int:
     ours_s, ours_size = median_seconds(ours)
     base_s, base_size = median_seconds(baseline)
-    verdict = "PASS" if ours_s <= BUDGET_S else "FAIL"
-    rows = [
-        ("figure", "ours (median s)", "baseline (median s)", "ratio", "budget", "result"),
-        (
-            f"{POSTERS} A4 posters, one PDF",
-            f"{ours_s:.3f}",
-            f"{base_s:.3f}",
-            f"{ours_s / base_s:.2f}x",
-            f"<= {BUDGET_S:.0f} s",
-            verdict,
-        ),
-    ]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+    print_table(
+        [
+            Row(
+                f"{POSTERS} A4 posters, one PDF (median s)",
+                f"{ours_s:.3f}",
+                f"{base_s:.3f}",
+                ratio(ours_s, base_s),
+                f"<= {BUDGET_S:.0f} s",
+                verdict(ours_s <= BUDGET_S),
+            )
+        ]
+    )
     print(
         f"PDF size: ours {ours_size / 1024:.0f} KB ({ours_size / 1024 / POSTERS:.1f} KB/page), "
         f"baseline {base_size / 1024:.0f} KB; median of {RUNS} runs after a warm-up"

@@ -1,0 +1,98 @@
+"""The baseline of bench_submit.py: a bare WSGI app storing a survey row with SQLAlchemy Core.
+
+No Flask, no forms, no CSRF, no checks: it parses the url-encoded body and inserts the same
+``response`` row our app stores (same table, same columns, the one-time key from the body,
+foreign keys on) in one ``BEGIN IMMEDIATE`` transaction on SQLite WAL with synchronous=FULL,
+then answers a short 200. That is the ceiling our full stack is compared with (QUALITY.md:
+"≥ 40% of the throughput of a bare WSGI app doing the same SQLAlchemy Core insert").
+
+GET of any path returns a tiny form page with a fresh key and a dummy CSRF token, so the load
+generator runs the same two-step flow against both apps. Run under gunicorn:
+``BASELINE_DB=/tmp/x.sqlite3 BASELINE_IDS=round,group,token gunicorn bench.baseline_wsgi:app``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import parse_qs
+
+from sqlalchemy import Engine, MetaData, Table, create_engine, event, insert
+
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+
+
+def make_engine(path: str) -> Engine:
+    """An engine with the same durability settings as survey_app.db.make_engine."""
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 5.0})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # let the "begin" event emit BEGIN IMMEDIATE
+        cursor = dbapi_connection.cursor()
+        for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+ENGINE = make_engine(os.environ.get("BASELINE_DB", "baseline.sqlite3"))
+# Reflect the real table once, then drop the connection: with --preload this runs in the
+# master, and a pooled SQLite connection must never be shared by forked workers.
+RESPONSE = Table("response", MetaData(), autoload_with=ENGINE)
+ENGINE.dispose()
+ROUND_ID, GROUP_ID, TOKEN_ID = (
+    int(part) for part in os.environ.get("BASELINE_IDS", "1,1,1").split(",")
+)
+PAGE = (
+    '<!doctype html><form method="post">'
+    '<input id="csrf_token" name="csrf_token" type="hidden" value="{csrf}">'
+    '<input id="key" name="key" type="hidden" value="{key}"></form>'
+)
+
+
+def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    """GET: a form page with a fresh key; POST: insert one response row, answer 200."""
+    if environ["REQUEST_METHOD"] != "POST":
+        body = PAGE.format(csrf=secrets.token_urlsafe(32), key=secrets.token_urlsafe(24))
+        return _reply(start_response, "200 OK", body.encode())
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    form = {k: v[0] for k, v in parse_qs(environ["wsgi.input"].read(length).decode()).items()}
+    row = {
+        "round_id": ROUND_ID,
+        "group_id": GROUP_ID,
+        "token_id": TOKEN_ID,
+        "instrument_version": "c13-2026.1",
+        "audience": "resident",
+        "age_band": "30-59",
+        "gender": None,
+        "channel": "qr",
+        "comment": form.get("comment") or None,
+        "duration_s": 0,
+        "day": dt.date.today(),
+        "flag_speeder": True,
+        "flag_straightline": False,
+        "flag_burst": False,
+        "flag_repeat": False,
+        "review": "pending",
+        "submission_key": form["key"],
+    }
+    with ENGINE.begin() as conn:
+        conn.execute(insert(RESPONSE), row)
+    return _reply(start_response, "200 OK", b"<!doctype html><p>Saved</p>")
+
+
+def _reply(start_response: StartResponse, status: str, body: bytes) -> list[bytes]:
+    start_response(
+        status, [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))]
+    )
+    return [body]

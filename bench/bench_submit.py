@@ -1,0 +1,283 @@
+"""Benchmark: survey submissions through the full stack vs a bare WSGI insert (QUALITY.md).
+
+Run: ``python bench/bench_submit.py`` (about 90 s). In one run it starts, as subprocesses on
+free 127.0.0.1 ports, two gunicorn servers with the same settings (sync workers × 2,
+--preload): our app (`survey_app.wsgi:app`) on a temp SQLite file prepared with `cfw init`
+plus a ward, group, open round and a poster token with a large cap; and bench/baseline_wsgi.py,
+which inserts the same ``response`` row with SQLAlchemy Core into a copy of that database
+(WAL, synchronous=FULL). 50 clients (bench/_load.py) then drive each app in turn, ROUNDS times
+alternately so drift on a noisy 2-core machine hits both alike:
+- "POST only": the answers with a fresh one-time key, CSRF token already in hand: like for like
+  with the baseline's insert (budget: ≥ 40% of its throughput; p99 ≤ 150 ms at 50 clients);
+- "full flow": GET the questions page (fresh key + CSRF token), then POST, per submission.
+Figures are medians over the rounds. Afterwards the stored rows must equal the 2xx answers the
+clients got (no acknowledged answer lost), and the whole server's proportional memory (PSS of
+master + workers, after warm-up) is compared with 256 MiB. Always exits 0: it reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _load import Stats, run_phase
+from _table import Row, print_table, ratio, verdict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "4"))
+WARMUP_S = 1.0
+BUDGET_RATIO = 0.40
+BUDGET_P99_MS = 150.0
+BUDGET_PSS_MIB = 256.0
+SECRET = "bench-secret-not-for-production-0123456789"
+
+
+@dataclass
+class Server:
+    """A gunicorn server started by this script."""
+
+    name: str
+    port: int
+    process: subprocess.Popen[bytes]
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1 (bound once, then released for the server)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare(db: Path) -> tuple[str, tuple[int, int, int]]:
+    """`cfw init`, then a ward, group, open round and token with a huge cap: (token, ids)."""
+    env = os.environ | {"DATABASE_URL": f"sqlite:///{db}", "SECRET_KEY": SECRET}
+    cfw = Path(sys.executable).with_name("cfw")
+    subprocess.run([str(cfw), "init"], env=env, check=True, capture_output=True)
+    from survey_app.app import create_app
+    from survey_app.db import get_session, write_transaction
+    from survey_app.models import AssessmentRound, ResidentialGroup, Ward
+    from survey_app.services import tokens
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{db}", "SECRET_KEY": SECRET})
+    with app.app_context(), write_transaction(get_session()) as session:
+        ward = Ward(code="bench", name="Phường Dĩnh Kế", locality_type="other")
+        session.add(ward)
+        session.flush()
+        year = dt.date.today().year
+        round_ = AssessmentRound(
+            ward_id=ward.id,
+            name=f"Năm {year}",
+            period_start=dt.date(year, 1, 1),
+            period_end=dt.date(year, 12, 31),
+            rule_version="qd06-2019",
+            instrument_version="c13-2026.1",
+            status="open",
+        )
+        group = ResidentialGroup(
+            ward_id=ward.id, name="Tổ dân phố Mé", children=142, residents=1380
+        )
+        session.add_all([round_, group])
+        session.flush()
+        token = tokens.new_token(session, group, round_, 10_000_000, reason="bench")
+        result = token.token, (round_.id, group.id, token.id)
+    app.extensions["cfw_engine"].dispose()
+    return result
+
+
+def start(name: str, app: str, env: dict[str, str], chdir: Path) -> Server:
+    """gunicorn with the settings of `cfw serve`: sync × 2, --preload, no access log."""
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "--chdir", str(chdir), "--workers", "2"]
+    command += ["--worker-class", "sync", "--preload", "--bind", f"127.0.0.1:{port}", app]
+    process = subprocess.Popen(
+        command, env=os.environ | env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} did not start: {process.stderr.read().decode()[-2000:]}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return Server(name, port, process)
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"{name} did not listen on port {port} within 30 s")
+
+
+def stop(server: Server) -> None:
+    """SIGTERM (gunicorn finishes requests in flight), then wait."""
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+
+
+def pss_mib(pid: int) -> float:
+    """Proportional memory of a process and its children (gunicorn master + workers)."""
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    total_kb = 0
+    for one in pids:
+        for line in Path(f"/proc/{one}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                total_kb += int(line.split()[1])
+    return total_kb / 1024
+
+
+def stored_rows(db: Path) -> tuple[int, str]:
+    """Rows in the response table and PRAGMA integrity_check, read after the server stopped."""
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT count(*) FROM response").fetchone()[0]
+        check = conn.execute("PRAGMA integrity_check").fetchone()[0]
+    conn.close()
+    return rows, check
+
+
+def pct(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100) in milliseconds, nearest rank."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))] * 1000
+
+
+def summary(rounds: list[Stats], seconds: float) -> dict[str, float]:
+    """Medians over the rounds: submissions/s, requests/s and latency percentiles."""
+    return {
+        "subs": statistics.median(s.posts_ok / seconds for s in rounds),
+        "reqs": statistics.median(
+            (len(s.post_latencies) + len(s.get_latencies)) / seconds for s in rounds
+        ),
+        "p50": statistics.median(pct(s.post_latencies + s.get_latencies, 50) for s in rounds),
+        "p99": statistics.median(pct(s.post_latencies + s.get_latencies, 99) for s in rounds),
+    }
+
+
+def measure(servers: dict[str, Server], token: str) -> tuple[dict, dict[str, Stats], dict]:
+    """Every phase, alternating the two apps; (summaries, totals, memory after warm-up)."""
+    totals = {name: Stats() for name in servers}
+    memory = {}
+    for name, server in servers.items():  # warm-up: imports, first connections, page caches
+        totals[name].merge(run_phase(server.port, _token(name, token), "flow", 1.5, 0.5))
+        memory[name] = pss_mib(server.process.pid)
+    results: dict[tuple[str, str], list[Stats]] = {}
+    for mode in ("post", "flow"):
+        for _ in range(ROUNDS):
+            for name, server in servers.items():
+                stats = run_phase(server.port, _token(name, token), mode, WARMUP_S, SECONDS)
+                results.setdefault((mode, name), []).append(stats)
+                totals[name].merge(stats)
+    return {key: summary(value, SECONDS) for key, value in results.items()}, totals, memory
+
+
+def _token(name: str, token: str) -> str | None:
+    return token if name == "ours" else None
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="cfw-bench-") as tmp:
+        ours_db, base_db = Path(tmp) / "ours.sqlite3", Path(tmp) / "baseline.sqlite3"
+        token, ids = prepare(ours_db)
+        with sqlite3.connect(ours_db) as src, sqlite3.connect(base_db) as dst:
+            src.backup(dst)  # the baseline inserts into the very same schema
+        src.close()
+        dst.close()
+        ours_env = {
+            "DATABASE_URL": f"sqlite:///{ours_db}",
+            "SECRET_KEY": SECRET,
+            "TRUSTED_PROXIES": "1",  # as behind nginx: each phone has its own address
+        }
+        base_env = {"BASELINE_DB": str(base_db), "BASELINE_IDS": ",".join(map(str, ids))}
+        servers: dict[str, Server] = {}
+        try:
+            servers["ours"] = start("ours", "survey_app.wsgi:app", ours_env, ROOT)
+            servers["baseline"] = start("baseline", "baseline_wsgi:app", base_env, ROOT / "bench")
+            figures, totals, memory = measure(servers, token)
+        finally:
+            for server in servers.values():
+                stop(server)
+        stored = {"ours": stored_rows(ours_db), "baseline": stored_rows(base_db)}
+    report(figures, totals, memory, stored)
+    return 0
+
+
+def report(figures: dict, totals: dict[str, Stats], memory: dict, stored: dict) -> None:
+    """Print the table and the notes under it."""
+    rows = []
+    for mode, label in (("post", "POST only"), ("flow", "full flow (GET+POST)")):
+        ours, base = figures[(mode, "ours")], figures[(mode, "baseline")]
+        share = ours["subs"] / base["subs"] if base["subs"] else 0.0
+        rows.append(
+            Row(
+                f"{label}: submissions/s",
+                f"{ours['subs']:.0f}",
+                f"{base['subs']:.0f}",
+                ratio(ours["subs"], base["subs"]),
+                f">= {BUDGET_RATIO:.2f}x" if mode == "post" else "",
+                verdict(share >= BUDGET_RATIO) if mode == "post" else "",
+            )
+        )
+        if mode == "flow":
+            rows.append(Row(f"{label}: requests/s", f"{ours['reqs']:.0f}", f"{base['reqs']:.0f}"))
+        rows.append(Row(f"{label}: p50 ms", f"{ours['p50']:.1f}", f"{base['p50']:.1f}"))
+        rows.append(
+            Row(
+                f"{label}: p99 ms (50 clients)",
+                f"{ours['p99']:.1f}",
+                f"{base['p99']:.1f}",
+                ratio(ours["p99"], base["p99"]),
+                f"<= {BUDGET_P99_MS:.0f} ms",
+                verdict(ours["p99"] <= BUDGET_P99_MS),
+            )
+        )
+    rows.append(
+        Row(
+            "server PSS after warm-up, MiB",
+            f"{memory['ours']:.0f}",
+            f"{memory['baseline']:.0f}",
+            ratio(memory["ours"], memory["baseline"]),
+            f"<= {BUDGET_PSS_MIB:.0f} MiB",
+            verdict(memory["ours"] <= BUDGET_PSS_MIB),
+        )
+    )
+    for name in ("ours", "baseline"):
+        rows_in_db, check = stored[name]
+        acked = totals[name].posts_ok_all
+        rows.append(
+            Row(
+                f"{name}: rows stored = 2xx answers",
+                f"{rows_in_db} = {acked}",
+                budget="equal, integrity ok",
+                result=verdict(rows_in_db == acked and check == "ok"),
+            )
+        )
+    print_table(rows)
+    errors = {name: stats.errors for name, stats in totals.items() if stats.errors}
+    print(
+        f"50 clients (2 processes x 25 threads), gunicorn sync x2 --preload, SQLite WAL "
+        f"synchronous=FULL; median of {ROUNDS} rounds of {SECONDS:.0f} s per app and mode, "
+        f"apps alternating; {os.cpu_count()} CPUs shared by servers and load generator."
+    )
+    print(f"non-2xx answers in measured windows: {errors or 'none'}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
