@@ -47,12 +47,9 @@ def hit(session: Session, key: str, *, limit: int, window_s: int) -> bool:
     stmt = insert(RateBucket).values(key=key, window_start=start, count=1)
     stmt = stmt.on_conflict_do_update(
         index_elements=["key", "window_start"], set_={"count": RateBucket.count + 1}
-    )
-    session.execute(stmt)
-    count = session.execute(
-        select(RateBucket.count).where(RateBucket.key == key, RateBucket.window_start == start)
-    ).scalar_one()
-    return count <= limit
+    ).returning(RateBucket.count)
+    # One statement: the upsert returns the new count (SQLite ≥ 3.35 and PostgreSQL).
+    return session.execute(stmt).scalar_one() <= limit
 
 
 def count(session: Session, key: str, *, window_s: int) -> int:

@@ -10,6 +10,7 @@ idempotent. Every threshold comes from the instrument file.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import re
@@ -18,8 +19,9 @@ import unicodedata
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import and_, exists, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -187,8 +189,34 @@ def find_by_key(session: Session, key: str) -> ResponseRow | None:
     ).scalar_one_or_none()
 
 
-def _insert(session: Session):
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+def _stored_under(session: Session, key: str) -> SubmitResult | None:
+    """The result already stored under a one-time key (a retry or a double tap), if any."""
+    found = session.execute(
+        select(ResponseRow.id, ResponseRow.audience).where(ResponseRow.submission_key == key)
+    ).first()
+    return None if found is None else SubmitResult(found.id, found.audience, duplicate=True)
+
+
+@functools.cache
+def _statements(dialect: str) -> dict[str, Any]:
+    """The write statements of a submission, built once per dialect so SQLAlchemy's compiled
+    cache serves every later post (multi-row VALUES would compile anew each time)."""
+    upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+    counts = upsert(AnswerCount)
+    counts = counts.on_conflict_do_update(
+        index_elements=["round_id", "group_id", "audience", "question_id", "value", "flagged"],
+        set_={"n": AnswerCount.n + counts.excluded.n},
+    )
+    marks = upsert(BrowserMark)
+    marks = marks.on_conflict_do_update(
+        index_elements=["round_id", "browser_hash"], set_={"count": BrowserMark.count + 1}
+    ).returning(BrowserMark.count)
+    return {
+        "response": insert(ResponseRow.__table__).returning(ResponseRow.__table__.c.id),
+        "answers": insert(Answer.__table__),
+        "counts": counts,
+        "marks": marks,
+    }
 
 
 # ----------------------------------------------------------------------------- the use case
@@ -210,35 +238,95 @@ def submit_response(
     InvalidSubmission when the answers do not fit the instrument, and SubmitRefused when the
     token cannot take answers (paused, rotated, revoked, closed round, cap reached, unknown)
     or the client is over its rate limit.
+
+    Everything that can be decided without the write lock (validation, the token's state,
+    the flags that depend only on the answers, masking) is done before it; inside the lock
+    a handful of single Core statements run, so concurrent posts queue for milliseconds.
     """
     check_submission(instrument, submission)
     now = now or utcnow()
-    existing = find_by_key(session, submission.submission_key)
-    if existing is not None:
-        return SubmitResult(existing.id, existing.audience, duplicate=True)
+    stored = _stored_under(session, submission.submission_key)
+    if stored is not None:
+        return stored
+    info = tokens.lookup_by_id(session, submission.token_id)
+    if not info.usable:
+        raise SubmitRefused(info.state.value, info)
+    if info.instrument_version != instrument.version:
+        raise SubmitRefused(TokenState.CLOSED.value, info)
+    draft = _draft(submission, info, instrument, secret, now, timezone)
 
     refusal: SubmitRefused | None = None
     try:
         with write_transaction(session):
-            refusal = _refusal(session, submission, instrument, secret)
-            result = (
-                None if refusal else _store(session, submission, instrument, secret, now, timezone)
-            )
+            refusal = _take_unit(session, submission, instrument, secret)
+            result = None if refusal else _store(session, draft, instrument)
     except IntegrityError:
         # Two posts with the same key raced past the check: the unique constraint let one
         # through and rolled the other back whole (cap unit and counters included).
         session.rollback()
-        existing = find_by_key(session, submission.submission_key)
-        if existing is None:
+        stored = _stored_under(session, submission.submission_key)
+        if stored is None:
             raise
-        return SubmitResult(existing.id, existing.audience, duplicate=True)
+        return stored
     if refusal is not None:
         raise refusal
     assert result is not None
     return result
 
 
-def _refusal(
+@dataclass(frozen=True, slots=True)
+class _Draft:
+    """A response ready to insert, with what still needs the lock (burst, repeat browser)."""
+
+    row: dict
+    answers: dict[str, int]
+    flags: dict[str, bool]
+    burst_key: str
+    browser_digest: str | None
+
+
+def _draft(
+    submission: Submission,
+    info: tokens.TokenInfo,
+    instrument: Instrument,
+    secret: str,
+    now: dt.datetime,
+    timezone: str,
+) -> _Draft:
+    """Everything of the row that needs no lock: ids from the token, masking, early flags."""
+    rules = instrument.integrity
+    seconds = (now - submission.started_at).total_seconds() if submission.started_at else None
+    answers = {q: int(v) for q, v in submission.answers.items()}
+    flags = {
+        "speeder": is_speeder(seconds, instrument, submission.audience, submission.lang),
+        "straightline": is_straightline(answers, rules.straightline_min_questions),
+    }
+    row = {
+        "round_id": info.round_id,
+        "group_id": info.group_id,
+        "token_id": submission.token_id,
+        "instrument_version": instrument.version,
+        "audience": submission.audience,
+        "age_band": submission.age_band,
+        "gender": submission.gender,
+        "channel": submission.channel,
+        "comment": mask_comment(submission.comment, rules.comment_max_chars),
+        "duration_s": coarse_duration(
+            seconds, rules.duration_bucket_seconds, rules.duration_cap_seconds
+        ),
+        "day": local_day(now, timezone),
+        "review": "pending",
+        "submission_key": submission.submission_key,
+    }
+    # The burst window index is part of the key so that answers replayed with their own
+    # `now` (demo data, imports) count in their own window, not in today's.
+    window = rules.burst_window_minutes * 60
+    index = int(now.replace(tzinfo=dt.UTC).timestamp() // window)
+    digest = browser_hash(secret, submission.browser_id) if submission.browser_id else None
+    return _Draft(row, answers, flags, f"burst:{submission.token_id}:{index}", digest)
+
+
+def _take_unit(
     session: Session, submission: Submission, instrument: Instrument, secret: str
 ) -> SubmitRefused | None:
     """Check the rate limit and take one unit of the cap; a refusal commits only the count."""
@@ -248,13 +336,10 @@ def _refusal(
         window = rules.client_window_minutes * 60
         if not ratelimit.hit(session, key, limit=rules.client_posts_per_window, window_s=window):
             return SubmitRefused("rate_limited")
-    info = tokens.lookup_by_id(session, submission.token_id)
-    if not info.usable:
-        return SubmitRefused(info.state.value, info)
-    if info.instrument_version != instrument.version:
-        return SubmitRefused(TokenState.CLOSED.value, info)
     # The cap is decided by this conditional UPDATE alone: of N concurrent posts exactly
-    # cap - used see rowcount 1, on every backend and across processes.
+    # cap - used see rowcount 1, on every backend and across processes. It re-checks the
+    # token's state and the round under the lock, since both may have changed since the
+    # lookup made before it.
     taken = session.execute(
         update(PosterToken)
         .where(
@@ -279,112 +364,64 @@ def _refusal(
     return None
 
 
-def _store(
-    session: Session,
-    submission: Submission,
-    instrument: Instrument,
-    secret: str,
-    now: dt.datetime,
-    timezone: str,
-) -> SubmitResult:
+def _store(session: Session, draft: _Draft, instrument: Instrument) -> SubmitResult:
     """Insert the response, its answers and the counters (inside the caller's transaction)."""
     rules = instrument.integrity
-    info = tokens.lookup_by_id(session, submission.token_id)
-    assert info.group_id is not None and info.round_id is not None
-    seconds = (now - submission.started_at).total_seconds() if submission.started_at else None
-    answers = {q: int(v) for q, v in submission.answers.items()}
-    flags = {
-        "speeder": is_speeder(seconds, instrument, submission.audience, submission.lang),
-        "straightline": is_straightline(answers, rules.straightline_min_questions),
-        "burst": _burst(session, submission.token_id, instrument, now),
-        "repeat": _repeat(session, info.round_id, submission.browser_id, instrument, secret),
-    }
-    row = ResponseRow(
-        round_id=info.round_id,
-        group_id=info.group_id,
-        token_id=submission.token_id,
-        instrument_version=instrument.version,
-        audience=submission.audience,
-        age_band=submission.age_band,
-        gender=submission.gender,
-        channel=submission.channel,
-        comment=mask_comment(submission.comment, rules.comment_max_chars),
-        duration_s=coarse_duration(
-            seconds, rules.duration_bucket_seconds, rules.duration_cap_seconds
-        ),
-        day=local_day(now, timezone),
-        flag_speeder=flags["speeder"],
-        flag_straightline=flags["straightline"],
-        flag_burst=flags["burst"],
-        flag_repeat=flags["repeat"],
-        review="pending",
-        submission_key=submission.submission_key,
-        answers=[Answer(question_id=q, value=v) for q, v in answers.items()],
-    )
-    session.add(row)
-    session.flush()  # the unique one-time key fails here, inside the transaction
-    _count_answers(session, row, answers)
-    return SubmitResult(
-        row.id, row.audience, duplicate=False, flags=tuple(k for k, v in flags.items() if v)
-    )
-
-
-def _burst(session: Session, token_id: int, instrument: Instrument, now: dt.datetime) -> bool:
-    """True when the poster took more than the allowed answers in the current window."""
-    rules = instrument.integrity
+    row = dict(draft.row)
     window = rules.burst_window_minutes * 60
-    # The window index is part of the key so that answers replayed with their own `now`
-    # (demo data, imports) count in their own window, not in today's.
-    index = int(now.replace(tzinfo=dt.UTC).timestamp() // window)
-    key = f"burst:{token_id}:{index}"
-    return not ratelimit.hit(session, key, limit=rules.burst_max_answers, window_s=window)
-
-
-def _repeat(
-    session: Session,
-    round_id: int,
-    browser_id: str | None,
-    instrument: Instrument,
-    secret: str,
-) -> bool:
-    """Count this browser's answer in the round; True when it had answered before."""
-    if not browser_id:
-        return False
-    digest = browser_hash(secret, browser_id)
-    stmt = _insert(session)(BrowserMark).values(round_id=round_id, browser_hash=digest, count=1)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["round_id", "browser_hash"], set_={"count": BrowserMark.count + 1}
+    flags = dict(draft.flags)
+    flags["burst"] = not ratelimit.hit(
+        session, draft.burst_key, limit=rules.burst_max_answers, window_s=window
     )
-    session.execute(stmt)
-    count = session.execute(
-        select(BrowserMark.count).where(
-            BrowserMark.round_id == round_id, BrowserMark.browser_hash == digest
-        )
+    flags["repeat"] = _repeat(session, row["round_id"], draft.browser_digest, instrument)
+    row.update({f"flag_{name}": value for name, value in flags.items()})
+    # Plain Core on the session's connection, not the ORM unit of work: this runs under the
+    # write lock, so every statement is a cached one.
+    conn = session.connection()
+    statements = _statements(conn.dialect.name)
+    response_id = conn.execute(statements["response"], row).scalar_one()
+    conn.execute(
+        statements["answers"],
+        [
+            {"response_id": response_id, "question_id": q, "value": v}
+            for q, v in draft.answers.items()
+        ],
+    )
+    # A new response awaits review, so it counts as flagged exactly when a flag is set.
+    flagged = any(flags.values())
+    conn.execute(
+        statements["counts"],
+        [
+            {
+                "round_id": row["round_id"],
+                "group_id": row["group_id"],
+                "audience": row["audience"],
+                "question_id": question,
+                "value": value,
+                "flagged": flagged,
+                "n": 1,
+            }
+            for question, value in draft.answers.items()
+        ],
+    )
+    return SubmitResult(
+        response_id,
+        row["audience"],
+        duplicate=False,
+        flags=tuple(name for name, value in flags.items() if value),
+    )
+
+
+def _repeat(session: Session, round_id: int, digest: str | None, instrument: Instrument) -> bool:
+    """Count this browser's answer in the round; True when it had answered before."""
+    if not digest:
+        return False
+    conn = session.connection()
+    count = conn.execute(
+        _statements(conn.dialect.name)["marks"],
+        {"round_id": round_id, "browser_hash": digest, "count": 1},
     ).scalar_one()
     return count - 1 >= instrument.integrity.repeat_browser_after
-
-
-def _count_answers(session: Session, row: ResponseRow, answers: Mapping[str, int]) -> None:
-    """Upsert the dashboard counters of this response's answers in the same transaction."""
-    flagged = row.counts_as_flagged
-    values = [
-        {
-            "round_id": row.round_id,
-            "group_id": row.group_id,
-            "audience": row.audience,
-            "question_id": question,
-            "value": value,
-            "flagged": flagged,
-            "n": 1,
-        }
-        for question, value in answers.items()
-    ]
-    stmt = _insert(session)(AnswerCount).values(values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["round_id", "group_id", "audience", "question_id", "value", "flagged"],
-        set_={"n": AnswerCount.n + 1},
-    )
-    session.execute(stmt)
 
 
 __all__ = [
