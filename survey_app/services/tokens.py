@@ -1,8 +1,8 @@
 """Poster tokens: the random secret behind each QR code, tied to one group and round.
 
-A token is ≥128 bits from `secrets`; the group of an answer comes only from its token. Every
-change (create, pause, resume, rotate, revoke, cap change) is written to the audit log in the
-same transaction.
+A token is ≥128 bits from `secrets` (26 typable characters, see `generate_token`); the group
+of an answer comes only from its token. Every change (create, pause, resume, rotate, revoke,
+cap change) is written to the audit log in the same transaction.
 
 Rotate vs revoke: *rotate* replaces a poster (torn, reprinted) and the old link forwards people
 to the new one; *revoke* is for a link that leaked (posted online) and forwards nobody.
@@ -26,9 +26,16 @@ from survey_app.services import audit
 if TYPE_CHECKING:
     from survey_app.models import User
 
-TOKEN_BYTES = 32  # secrets.token_urlsafe(32): 256 bits, 43 characters
-# What a token can look like; anything else is "unknown" without touching the database.
+# New tokens: 26 characters of lowercase Crockford base32 (5 bits each: 130 bits), so that a
+# poster can print the address for people to type. The alphabet has no i, l, o or u, so what
+# people mistype (I, l → 1; O → 0; upper case; hyphens and spaces) can be repaired.
+TOKEN_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+TOKEN_LENGTH = 26
+TYPED_TOKEN = re.compile(r"^[0-9a-hjkmnp-tv-z]{26}$")
+# What a token can look like: the typable form, or the 43-character base64url tokens issued
+# before it (still printed on posters); anything else is "unknown" without a query.
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+_TYPO_MAP = str.maketrans({"i": "1", "l": "1", "o": "0"})
 # Replacements are followed at most this far (a chain of rotations), to stop on bad data.
 MAX_FORWARDS = 20
 
@@ -72,12 +79,48 @@ class TokenError(ValueError):
 # ----------------------------------------------------------------------------- lookups
 
 
+def generate_token() -> str:
+    """A fresh typable token: 26 lowercase Crockford base32 characters (130 random bits)."""
+    return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
+
+
+def normalise_typed(text: str) -> str | None:
+    """The typable token a person meant, or None: case, hyphens, spaces and i/l/o repaired."""
+    cleaned = "".join(text.split()).replace("-", "").lower().translate(_TYPO_MAP)
+    return cleaned if TYPED_TOKEN.match(cleaned) else None
+
+
+def display_token(token: str) -> str:
+    """A typable token in hyphenated groups of 4-5 for print (older tokens unchanged)."""
+    if not TYPED_TOKEN.match(token):
+        return token
+    count = -(-len(token) // 5)  # as few groups as possible, none longer than 5
+    size, extra = divmod(len(token), count)
+    parts, start = [], 0
+    for index in range(count):
+        end = start + size + (1 if index < extra else 0)
+        parts.append(token[start:end])
+        start = end
+    return "-".join(parts)
+
+
 def lookup(session: Session, token: str) -> TokenInfo:
-    """The state of a token string from a QR code (any string: bad input is "unknown")."""
-    if not isinstance(token, str) or not TOKEN_PATTERN.match(token):
+    """The state of a token string from a QR code or typed by hand (bad input is "unknown").
+
+    The exact string is tried first (older tokens are case-sensitive and may contain
+    hyphens); otherwise the typed form is repaired (see `normalise_typed`) and tried.
+    """
+    if not isinstance(token, str) or len(token) > 128:
         return TokenInfo(TokenState.UNKNOWN)
-    found = session.execute(select(PosterToken).where(PosterToken.token == token)).scalar()
-    return _info(session, found)
+    candidates = [token] if TOKEN_PATTERN.match(token) else []
+    typed = normalise_typed(token)
+    if typed is not None and typed != token:
+        candidates.append(typed)
+    for candidate in candidates:
+        found = session.execute(select(PosterToken).where(PosterToken.token == candidate)).scalar()
+        if found is not None:
+            return _info(session, found)
+    return TokenInfo(TokenState.UNKNOWN)
 
 
 def lookup_by_id(session: Session, token_id: Any) -> TokenInfo:
@@ -175,7 +218,7 @@ def new_token(
     if not isinstance(cap, int) or cap < 0:
         raise TokenError("the cap must be a whole number, 0 or more")
     token = PosterToken(
-        token=secrets.token_urlsafe(TOKEN_BYTES),
+        token=generate_token(),
         group_id=group.id,
         round_id=round_.id,
         cap=cap,
@@ -349,9 +392,12 @@ __all__ = [
     "TokenState",
     "create_token",
     "current_token",
+    "display_token",
+    "generate_token",
     "lookup",
     "lookup_by_id",
     "new_token",
+    "normalise_typed",
     "pause_token",
     "resume_token",
     "revoke_token",

@@ -1,7 +1,8 @@
 """The public survey reached from a poster's QR code (no sign-in, no personal data).
 
 URL map (blueprint "public"):
-  GET  /q/<token>                 check the poster token, keep its id in the session, go to /s
+  GET  /q/<token>                 check the poster token (typed forms repaired), keep its id in
+                                  the session, landing page with Open Graph tags → /s
   GET  /s                         who is answering: a child or a resident
   GET  /s/<audience>              notice, consent ticks, age band, optional gender
   POST /s/<audience>              → /s/<audience>/questions
@@ -66,14 +67,26 @@ TOKEN_KEY, PROFILE_KEY, STARTED_KEY = "sv_token", "sv_profile", "sv_started"
 
 @bp.get("/q/<token>")
 def scan(token: str) -> Any:
-    """A poster's QR code: keep the token's id, then drop the token from the address bar."""
-    current_language()  # remember ?lang= from the poster before redirecting
+    """A poster's QR code or a typed/shared link: keep the token's id, then go on to /s.
+
+    A tiny landing page (200) instead of a redirect, so that chat apps previewing a shared
+    link find its Open Graph title; a meta refresh takes people on at once (the token then
+    leaves the address bar). Typed tokens are repaired by `tokens.lookup`.
+    """
+    current_language()  # remember ?lang= from the poster before moving on
     info = tokens.lookup(get_session(), token)
+    if info.state is TokenState.CLOSED:
+        # Once the round closes, the poster shows people what their answers changed.
+        from survey_app.views.dashboard import results_url
+
+        target = results_url(info.ward_id, info.group_id, info.round_id)
+        if target:
+            return redirect(target, 303)
     if not info.usable:
         return _state_page(info)
     session.pop(PROFILE_KEY, None)
     session[TOKEN_KEY] = info.token_id
-    return redirect(url_for("public.start"), 303)
+    return render_template("public/landing.html", **_context(info, None))
 
 
 @bp.get("/s")
@@ -95,9 +108,7 @@ def profile(audience: str) -> Any:
             session[PROFILE_KEY] = profile_of(form)
             return redirect(url_for("public.questions", audience=audience), 303)
         return _form_page("public/profile.html", form, unknown, info, instrument, audience)
-    return render_template(
-        "public/profile.html", form=form, **_context(info, instrument, audience)
-    )
+    return render_template("public/profile.html", form=form, **_context(info, instrument, audience))
 
 
 @bp.route("/s/<audience>/questions", methods=["GET", "POST"])

@@ -96,7 +96,7 @@ def begin(
 ) -> str:
     """Scan, pick the audience, consent: returns the one-time key of the questions page."""
     suffix = f"?lang={lang}" if lang else ""
-    assert client.get(f"/q/{token}{suffix}").status_code == 303
+    assert client.get(f"/q/{token}{suffix}").status_code == 200  # landing page → /s
     profile = CHILD_PROFILE if audience == "child" else RESIDENT_PROFILE
     response = client.post(f"/s/{audience}", data=profile)
     assert response.status_code == 303, response.get_data(as_text=True)

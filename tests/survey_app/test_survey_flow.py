@@ -97,7 +97,10 @@ def test_pages_are_in_english_one_tap_away(client, setup):
 
 def test_scan_redirects_to_a_clean_address_and_sets_privacy_headers(client, setup):
     response = client.get(f"/q/{setup.tokens[0]}")
-    assert response.status_code == 303 and response.location.endswith("/s")
+    # A landing page (Open Graph tags for chat previews) that moves on to /s at once.
+    assert response.status_code == 200
+    assert '<meta http-equiv="refresh" content="0; url=/s">' in response.get_data(as_text=True)
+    assert response.headers["Referrer-Policy"] == "no-referrer"
     page = client.get("/s")
     assert page.status_code == 200
     assert page.headers["Referrer-Policy"] == "no-referrer"
@@ -134,7 +137,7 @@ def test_questions_page_fits_the_weight_budget_without_external_requests(client,
         ("revoke", 410, "không còn dùng được"),
         ("rotate", 410, "Áp phích này đã được thay"),
         ("cap", 409, "đã nhận đủ câu trả lời"),
-        ("close", 410, "Đợt khảo sát đã kết thúc"),
+        ("close", 303, "Kết quả khảo sát"),
     ],
 )
 def test_unusable_tokens_get_a_page_saying_what_to_do(app, client, setup, change, code, text):
@@ -156,6 +159,12 @@ def test_unusable_tokens_get_a_page_saying_what_to_do(app, client, setup, change
             with write_transaction(session):
                 session.get(AssessmentRound, setup.round_id).status = "closed"
     response = client.get(f"/q/{setup.tokens[0]}")
+    if change == "close":  # once the round closes, the poster opens the group's results
+        assert response.status_code == code
+        assert f"/results/test-survey/{setup.group_ids[0]}" in response.headers["Location"]
+        assert text in client.get(response.headers["Location"]).get_data(as_text=True)
+        assert _counts(app) == NOTHING
+        return
     assert response.status_code == code
     page = response.get_data(as_text=True)
     assert text in page

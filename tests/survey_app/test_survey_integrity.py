@@ -334,7 +334,8 @@ def test_tokens_are_random_and_every_change_is_audited(app, setup):
     with app.app_context():
         session = get_session()
         token = session.get(PosterToken, setup.token_ids[0])
-        assert len(token.token) >= 43  # 32 random bytes, url-safe
+        # 26 typable Crockford base32 characters: 130 random bits.
+        assert len(token.token) == 26 and tokens.TYPED_TOKEN.match(token.token)
         tokens.pause_token(session, token.id, reason="poster torn")
         assert tokens.lookup(session, token.token).state is TokenState.PAUSED
         with pytest.raises(TokenError):
