@@ -1,9 +1,10 @@
 """Paper questionnaires typed in by staff: the same use case as a phone answer, marked "paper".
 
 A paper answer goes through `survey.submit_response` with ``channel="paper"``, so it meets the
-same validation, the same one-time key (a double submit stores one row), the same counters and
-the same cap as the group's poster: the group comes from the group's live poster token, never
-from a free field. No client address (no rate limit: staff are signed in) and no browser
+same validation, the same one-time key (a double submit stores one row) and the same counters;
+the group comes from the group's live poster token, never from a free field. The poster's cap
+and pause guard the public link, so they do not stop staff typing in paper forms; a closed
+round does. No client address (no rate limit: staff are signed in) and no browser
 cookie (the repeat-browser flag is about phones, not the office PC).
 """
 

@@ -36,6 +36,9 @@ from survey_app.services.tokens import TokenState
 
 BROWSER_COOKIE = "cfw_b"
 BROWSER_COOKIE_MAX_AGE = 365 * 24 * 3600  # one year: spans a whole assessment round
+# Paper questionnaires are typed in by accountable staff: they are not limited by the
+# poster's cap or a pause (those guard the public QR link), only by the round being open.
+PAPER_STATES = frozenset({TokenState.ACTIVE, TokenState.PAUSED, TokenState.CAPPED})
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 # Masking: phone numbers (any run of 7+ digits, with spaces, dots, dashes or a +84 prefix)
 # and e-mail addresses become "***", so a comment cannot carry contact details.
@@ -249,7 +252,7 @@ def submit_response(
     if stored is not None:
         return stored
     info = tokens.lookup_by_id(session, submission.token_id)
-    if not info.usable:
+    if not (info.usable or (submission.channel == "paper" and info.state in PAPER_STATES)):
         raise SubmitRefused(info.state.value, info)
     if info.instrument_version != instrument.version:
         raise SubmitRefused(TokenState.CLOSED.value, info)
@@ -336,6 +339,8 @@ def _take_unit(
         window = rules.client_window_minutes * 60
         if not ratelimit.hit(session, key, limit=rules.client_posts_per_window, window_s=window):
             return SubmitRefused("rate_limited")
+    if submission.channel == "paper":
+        return _round_still_open(session, submission)
     # The cap is decided by this conditional UPDATE alone: of N concurrent posts exactly
     # cap - used see rowcount 1, on every backend and across processes. It re-checks the
     # token's state and the round under the lock, since both may have changed since the
@@ -364,13 +369,28 @@ def _take_unit(
     return None
 
 
+def _round_still_open(session: Session, submission: Submission) -> SubmitRefused | None:
+    """Paper answers skip the poster's cap and pause, but never reach a closed round."""
+    status = session.execute(
+        select(AssessmentRound.status)
+        .join(PosterToken, PosterToken.round_id == AssessmentRound.id)
+        .where(PosterToken.id == submission.token_id)
+    ).scalar_one_or_none()
+    if status != "open":
+        return SubmitRefused(
+            TokenState.CLOSED.value, tokens.lookup_by_id(session, submission.token_id)
+        )
+    return None
+
+
 def _store(session: Session, draft: _Draft, instrument: Instrument) -> SubmitResult:
     """Insert the response, its answers and the counters (inside the caller's transaction)."""
     rules = instrument.integrity
     row = dict(draft.row)
     window = rules.burst_window_minutes * 60
     flags = dict(draft.flags)
-    flags["burst"] = not ratelimit.hit(
+    # Staff type a stack of paper forms in one sitting: a burst says nothing there.
+    flags["burst"] = row["channel"] != "paper" and not ratelimit.hit(
         session, draft.burst_key, limit=rules.burst_max_answers, window_s=window
     )
     flags["repeat"] = _repeat(session, row["round_id"], draft.browser_digest, instrument)

@@ -147,14 +147,34 @@ def test_double_submit_is_stored_once(app, client, setup, staff):
     assert len(_rows(app)) == 1
 
 
-def test_a_paused_poster_refuses_paper_entry_with_a_message(app, client, setup, staff):
+def test_a_paused_or_full_poster_does_not_stop_paper_entry(app, client, setup, staff):
+    # The cap and the pause guard the public QR link; staff typing in paper forms are not
+    # limited by them, and the poster's count of QR answers is left alone.
+    from survey_app.models import PosterToken
     from survey_app.services import tokens
 
     with app.app_context():
-        tokens.pause_token(get_session(), setup.token_ids[0], reason="test")
+        session = get_session()
+        tokens.pause_token(session, setup.token_ids[0], reason="test")
+        tokens.set_cap(session, setup.token_ids[0], 0, reason="test")
     page = client.get(_entry_url(setup)).get_data(as_text=True)
     response = client.post(_entry_url(setup), data=_form("child", "4534450", _key(page)))
-    assert response.status_code == 409 and "tạm dừng" in response.get_data(as_text=True)
+    assert response.status_code == 303
+    assert len(_rows(app)) == 1
+    with app.app_context():
+        assert get_session().get(PosterToken, setup.token_ids[0]).used == 0
+
+
+def test_a_closed_round_refuses_paper_entry(app, client, setup, staff):
+    from survey_app.models import AssessmentRound
+
+    page = client.get(_entry_url(setup)).get_data(as_text=True)
+    with app.app_context():
+        session = get_session()
+        session.get(AssessmentRound, setup.round_id).status = "closed"
+        session.commit()
+    response = client.post(_entry_url(setup), data=_form("child", "4534450", _key(page)))
+    assert 400 <= response.status_code < 500
     assert _rows(app) == []
 
 
