@@ -7,10 +7,12 @@ of the address with a key that rotates daily, computed in memory.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -33,6 +35,17 @@ def client_key(secret: str, address: str | None, purpose: str, today: dt.date | 
     return f"{purpose}:{digest.hexdigest()[:40]}"
 
 
+@functools.cache
+def _upsert(dialect: str) -> Any:
+    """The counting upsert, built once per dialect so its compiled form is reused."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(RateBucket).values(key=bindparam("key"), window_start=bindparam("start"), count=1)
+    # One statement: the upsert returns the new count (SQLite ≥ 3.35 and PostgreSQL).
+    return stmt.on_conflict_do_update(
+        index_elements=["key", "window_start"], set_={"count": RateBucket.count + 1}
+    ).returning(RateBucket.count)
+
+
 def hit(session: Session, key: str, *, limit: int, window_s: int) -> bool:
     """Count one event for ``key``; True while the count in this window is within ``limit``.
 
@@ -42,14 +55,9 @@ def hit(session: Session, key: str, *, limit: int, window_s: int) -> bool:
     now = _now()
     start = now - dt.timedelta(seconds=now.timestamp() % window_s)
     start = start.replace(microsecond=0)
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(RateBucket).values(key=key, window_start=start, count=1)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["key", "window_start"], set_={"count": RateBucket.count + 1}
-    ).returning(RateBucket.count)
-    # One statement: the upsert returns the new count (SQLite ≥ 3.35 and PostgreSQL).
-    return session.execute(stmt).scalar_one() <= limit
+    conn = session.connection()
+    count = conn.execute(_upsert(conn.dialect.name), {"key": key, "start": start}).scalar_one()
+    return count <= limit
 
 
 def count(session: Session, key: str, *, window_s: int) -> int:

@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from survey_app.db import write_transaction
-from survey_app.models import AssessmentRound, PosterToken, ResidentialGroup
+from survey_app.models import AssessmentRound, PosterToken, ResidentialGroup, Ward
 from survey_app.services import audit
 
 if TYPE_CHECKING:
@@ -117,9 +117,9 @@ def lookup(session: Session, token: str) -> TokenInfo:
     if typed is not None and typed != token:
         candidates.append(typed)
     for candidate in candidates:
-        found = session.execute(select(PosterToken).where(PosterToken.token == candidate)).scalar()
-        if found is not None:
-            return _info(session, found)
+        info = _info(session, PosterToken.token == candidate)
+        if info.state is not TokenState.UNKNOWN:
+            return info
     return TokenInfo(TokenState.UNKNOWN)
 
 
@@ -127,32 +127,55 @@ def lookup_by_id(session: Session, token_id: Any) -> TokenInfo:
     """The state of a token by its id (kept in the visitor's session)."""
     if not isinstance(token_id, int) or isinstance(token_id, bool):
         return TokenInfo(TokenState.UNKNOWN)
-    return _info(session, session.get(PosterToken, token_id))
+    return _info(session, PosterToken.id == token_id)
 
 
-def _info(session: Session, token: PosterToken | None) -> TokenInfo:
-    if token is None:
+# Everything a lookup needs, in one joined query: it runs on every survey page and post.
+_INFO_COLUMNS = (
+    PosterToken.id,
+    PosterToken.token,
+    PosterToken.status,
+    PosterToken.used,
+    PosterToken.cap,
+    PosterToken.group_id,
+    PosterToken.round_id,
+    ResidentialGroup.ward_id,
+    ResidentialGroup.name.label("group_name"),
+    Ward.name.label("ward_name"),
+    AssessmentRound.instrument_version,
+    AssessmentRound.status.label("round_status"),
+)
+
+
+def _info(session: Session, condition: Any) -> TokenInfo:
+    found = session.execute(
+        select(*_INFO_COLUMNS)
+        .join(ResidentialGroup, ResidentialGroup.id == PosterToken.group_id)
+        .join(Ward, Ward.id == ResidentialGroup.ward_id)
+        .join(AssessmentRound, AssessmentRound.id == PosterToken.round_id)
+        .where(condition)
+    ).first()
+    if found is None:
         return TokenInfo(TokenState.UNKNOWN)
-    round_ = token.round
-    group = token.group
     base = {
-        "token_id": token.id,
-        "group_id": token.group_id,
-        "round_id": token.round_id,
-        "ward_id": group.ward_id,
-        "group_name": group.name,
-        "ward_name": group.ward.name,
-        "instrument_version": round_.instrument_version,
+        "token_id": found.id,
+        "group_id": found.group_id,
+        "round_id": found.round_id,
+        "ward_id": found.ward_id,
+        "group_name": found.group_name,
+        "ward_name": found.ward_name,
+        "instrument_version": found.instrument_version,
     }
-    if token.status == "rotated":
+    if found.status == "rotated":
+        token = session.get(PosterToken, found.id)
         return TokenInfo(TokenState.ROTATED, replacement=_replacement(token), **base)
-    if token.status == "revoked":
+    if found.status == "revoked":
         return TokenInfo(TokenState.REVOKED, **base)
-    if not round_.is_open:
+    if found.round_status != "open":
         return TokenInfo(TokenState.CLOSED, **base)
-    if token.status == "paused":
+    if found.status == "paused":
         return TokenInfo(TokenState.PAUSED, **base)
-    if token.used >= token.cap:
+    if found.used >= found.cap:
         return TokenInfo(TokenState.CAPPED, **base)
     return TokenInfo(TokenState.ACTIVE, **base)
 
