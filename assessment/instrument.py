@@ -204,7 +204,12 @@ def load_instrument(version: str, directory: Path = INSTRUMENTS_DIR) -> Instrume
 def load_instrument_file(path: Path | str) -> Instrument:
     """Load and validate one instrument file; InstrumentError names the file, line and row."""
     path = Path(path)
-    source = path.read_text(encoding="utf-8")
+    try:
+        source = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InstrumentError(f"{path}: cannot read the file: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise InstrumentError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:

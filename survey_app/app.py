@@ -51,3 +51,17 @@ def register_blueprints(app: Flask) -> None:
     from survey_app.views import public
 
     app.register_blueprint(public.bp)
+    from survey_app.views import dashboard
+
+    app.register_blueprint(dashboard.bp)
+    from survey_app.views import leader, paper, poster_tokens, posters
+
+    app.register_blueprint(posters.bp)
+    app.register_blueprint(poster_tokens.bp)
+    app.register_blueprint(leader.bp)
+    app.register_blueprint(paper.bp)
+    from survey_app.views import criteria, rounds, scorecard
+
+    app.register_blueprint(criteria.bp)
+    app.register_blueprint(scorecard.bp)
+    app.register_blueprint(rounds.bp)

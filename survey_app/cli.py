@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import click
 
-from survey_app.commands import audit, backup, purge, rules, score, server, translate, users
+from survey_app.commands import audit, backup, purge, rules, server, translate, users
+from survey_app.commands import posters as poster_commands
+from survey_app.commands import rounds as rounds_commands
+from survey_app.commands import stats as stats_commands
 from survey_app.commands import survey as survey_commands
 
 
@@ -15,7 +18,7 @@ def main() -> None:
 
 
 main.add_command(rules.rules)
-main.add_command(score.score)
+main.add_command(rounds_commands.score_group)  # `cfw score FILE` and `cfw score verify ID`
 main.add_command(server.init)
 main.add_command(server.serve)
 main.add_command(backup.backup)
@@ -26,3 +29,6 @@ main.add_command(audit.audit)
 main.add_command(survey_commands.demo)
 main.add_command(survey_commands.groups)
 main.add_command(translate.translate)
+main.add_command(rounds_commands.rounds)
+main.add_command(poster_commands.posters)
+main.add_command(stats_commands.stats)

@@ -39,7 +39,11 @@ def is_sqlite(url: str) -> bool:
 def make_engine(url: str, *, busy_timeout_ms: int = 5000, echo: bool = False) -> Engine:
     """Create an engine with the durability settings of QUALITY.md for SQLite."""
     if not is_sqlite(url):
-        return create_engine(url, echo=echo, pool_pre_ping=True)
+        # The same promise as SQLite's busy timeout: a lock held too long fails the statement
+        # (OperationalError → 503 "not saved") instead of hanging the worker until gunicorn
+        # kills it. Only waits for locks are bounded; long queries are not cut.
+        options = f"-c lock_timeout={int(busy_timeout_ms)}"
+        return create_engine(url, echo=echo, pool_pre_ping=True, connect_args={"options": options})
 
     engine = create_engine(url, echo=echo, connect_args={"timeout": busy_timeout_ms / 1000})
 

@@ -15,6 +15,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from survey_app.i18n import _l
 
@@ -98,6 +99,27 @@ def _handle_database_busy(exc: Exception) -> Any:
     return response
 
 
+class DatabaseIntConverter(IntegerConverter):
+    """``<int:...>`` bounded to the INTEGER columns ids live in: a bigger id is a 404, not a 500.
+
+    Found by test_fuzz.py: SQLite raises OverflowError past 2**63 - 1 and PostgreSQL
+    "integer out of range" past 2**31 - 1 (its ids are 32-bit).
+    """
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+def _refuse_json_bodies() -> Any:
+    # Every POST of this app is an HTML form. Flask-WTF would hand a JSON body to the form
+    # as form data, and a JSON list or nested object crashes it (a 500, found by
+    # tests/survey_app/test_fuzz.py): refuse such bodies up front with a 400 page.
+    if request.method == "POST" and request.is_json:
+        return error_response(400)
+    return None
+
+
 def _set_headers(response: Response) -> Response:
     config = current_app.config
     headers = response.headers
@@ -114,7 +136,9 @@ def _set_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """Register the response headers and every error handler."""
+    """Register the response headers and every error handler (before any blueprint)."""
+    app.url_map.converters["int"] = DatabaseIntConverter
+    app.before_request(_refuse_json_bodies)
     app.after_request(_set_headers)
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(CSRFError, _handle_csrf)

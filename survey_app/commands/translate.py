@@ -39,7 +39,19 @@ def _locked() -> Iterator[None]:
 
 def extract_template(target: Path) -> None:
     """Extract every translatable string of the code and templates into a .pot file."""
-    _pybabel("extract", "-F", "babel.cfg", "--no-location", "--omit-header", "-o", str(target), ".")
+    # `_l` is our lazy gettext (i18n.py): pybabel does not know it by default.
+    _pybabel(
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_l",
+        "--no-location",
+        "--omit-header",
+        "-o",
+        str(target),
+        ".",
+    )
 
 
 def missing_translations() -> list[str]:
@@ -66,6 +78,19 @@ def missing_translations() -> list[str]:
     return missing
 
 
+def _update_catalogue(pot: Path) -> None:
+    """Merge a fresh template into the catalogue, keeping translations, dropping dead strings."""
+    _pybabel(
+        "update",
+        "--no-fuzzy-matching",
+        "--ignore-obsolete",
+        "-i",
+        str(pot),
+        "-d",
+        str(TRANSLATIONS),
+    )
+
+
 @click.group("translate")
 def translate() -> None:
     """Keep the English translation complete."""
@@ -77,7 +102,7 @@ def update() -> None:
     with _locked(), tempfile.TemporaryDirectory() as tmp:
         pot = Path(tmp) / "messages.pot"
         extract_template(pot)
-        _pybabel("update", "--no-fuzzy-matching", "-i", str(pot), "-d", str(TRANSLATIONS))
+        _update_catalogue(pot)
         _pybabel("compile", "-d", str(TRANSLATIONS))
     click.echo(f"Updated {CATALOGUE.relative_to(ROOT)}")
 
@@ -100,7 +125,7 @@ def add(source: Path) -> None:
     with _locked(), tempfile.TemporaryDirectory() as tmp:
         pot = Path(tmp) / "messages.pot"
         extract_template(pot)
-        _pybabel("update", "--no-fuzzy-matching", "-i", str(pot), "-d", str(TRANSLATIONS))
+        _update_catalogue(pot)
         with CATALOGUE.open("rb") as fh:
             catalogue = read_po(fh, locale="en")
         unknown = []

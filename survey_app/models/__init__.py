@@ -2,6 +2,7 @@
 
 from survey_app.models.accounts import User
 from survey_app.models.audit import AuditEntry
+from survey_app.models.criteria import CriterionEntry, CriterionValue, LockedScore, RoundWorkflow
 from survey_app.models.limits import BrowserMark, RateBucket
 from survey_app.models.responses import Answer, AnswerCount, Response
 from survey_app.models.wards import AssessmentRound, PosterToken, ResidentialGroup, Ward
@@ -12,10 +13,14 @@ __all__ = [
     "AssessmentRound",
     "AuditEntry",
     "BrowserMark",
+    "CriterionEntry",
+    "CriterionValue",
+    "LockedScore",
     "PosterToken",
     "RateBucket",
     "ResidentialGroup",
     "Response",
+    "RoundWorkflow",
     "User",
     "Ward",
 ]

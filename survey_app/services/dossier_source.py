@@ -1,0 +1,120 @@
+"""Build the dossier's plain data (`survey_app.dossier_data.DossierData`) from a round.
+
+The renderer never touches the database; this module reads the ward, the round, its score
+(the locked one when locked), the source notes, the council's approvals and the audit chain
+head. The survey section is left out (None) until the survey statistics module exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey_app.models import AssessmentRound, User
+from survey_app.services import audit
+from survey_app.services.criteria import sections, stored_values
+from survey_app.services.rounds import stage, workflow
+from survey_app.services.scorecard import round_score
+
+# The dossier is printed in one language, independent of the request's.
+APPROVAL_ROLES = {
+    "vi": ("Tổng hợp", "Phê duyệt lần 1", "Phê duyệt lần 2"),
+    "en": ("Consolidated", "First approval", "Second approval"),
+}
+
+
+def _name(session: Session, user_id: int | None) -> str:
+    user = session.get(User, user_id) if user_id is not None else None
+    return (user.display_name or user.username) if user is not None else ""
+
+
+def _value_text(value: int | bool | None, language: str) -> str:
+    if isinstance(value, bool):
+        return {("vi", True): "có", ("vi", False): "không"}.get(
+            (language, value), "yes" if value else "no"
+        )
+    return "" if value is None else str(value)
+
+
+def build_dossier_data(session: Session, round_: AssessmentRound, language: str) -> Any:
+    """A round's `DossierData` in ``language`` ("vi"/"en"); ValueError if it cannot be scored."""
+    from survey_app import dossier_data as dd
+
+    result = round_score(session, round_)
+    if result.card is None:
+        raise ValueError("; ".join(e.message(language) for e in result.errors))
+    rules, ward = result.rules, round_.ward
+    stored = stored_values(session, round_.id)
+    notes = []
+    for part in sections(rules):
+        for spec in part.inputs:
+            row = stored.get(spec.key)
+            if row is None or part.from_survey:
+                continue
+            notes.append(
+                dd.SourceNote(
+                    criterion_id=part.id,
+                    input_key=spec.key,
+                    label=spec.label.get(language),
+                    value=_value_text(row.plain, language),
+                    note=row.source_note,
+                    unit=spec.unit.get(language) if spec.unit else "",
+                    entered_by=_name(session, row.updated_by_id),
+                    updated_at=row.updated_at,
+                )
+            )
+    flow = workflow(session, round_.id)
+    approvals = []
+    if flow is not None:
+        steps = (
+            (flow.consolidated_by_id, flow.consolidated_at),
+            (flow.first_approved_by_id, flow.first_approved_at),
+            (flow.second_approved_by_id, flow.second_approved_at),
+        )
+        roles = APPROVAL_ROLES["en" if language == "en" else "vi"]
+        approvals = [
+            dd.Approval(_name(session, u), r, at)
+            for (u, at), r in zip(steps, roles, strict=True)
+            if u and at
+        ]
+    council = session.scalars(
+        select(User)
+        .where(User.ward_id == ward.id, User.role == "council", User.active.is_(True))
+        .order_by(User.id)
+    ).all()
+    members = tuple(dd.CouncilMember(u.display_name or u.username, "") for u in council)
+    lock = result.locked
+    locality = rules.locality(ward.locality_type)
+    return dd.DossierData(
+        ward_name=ward.name,
+        ward_admin_parent=f"UBND {ward.province.upper()}" if ward.province else "",
+        province=ward.province,
+        place_name=ward.name.removeprefix("Phường ").removeprefix("Xã "),
+        locality_label=locality.label.get(language) if locality else ward.locality_type,
+        recognising_authority=ward.recognising_authority,
+        round_name=round_.name,
+        period_start=round_.period_start,
+        period_end=round_.period_end,
+        document_number="",
+        issued_on=None,
+        rules=rules,
+        scorecard=result.card,
+        gaps=result.plan,
+        source_notes=tuple(notes),
+        survey=None,
+        council=dd.CouncilSection(
+            chair_name="", chair_title="", members=members, approvals=tuple(approvals)
+        ),
+        stage=stage(session, round_.id),
+        locked=(
+            dd.LockInfo(lock.inputs_sha256, _name(session, lock.locked_by_id), lock.locked_at)
+            if lock is not None
+            else None
+        ),
+        audit_head=audit.chain_head(session),
+        signer_name="",
+        language="en" if language == "en" else "vi",
+        letter_number=flow.letter_number if flow is not None else "",
+    )
