@@ -65,7 +65,12 @@ class Answer(Base):
     """One answer: question id from the instrument, value 0 (don't know) or 1-5."""
 
     __tablename__ = "answer"
-    __table_args__ = (CheckConstraint("value BETWEEN 0 AND 5", name="value"),)
+    __table_args__ = (
+        CheckConstraint("value BETWEEN 0 AND 5", name="value"),
+        # Covers the full recount (join on response, group by question and value) so it
+        # reads the index alone, never the table.
+        Index("ix_answer_recount", "response_id", "question_id", "value"),
+    )
 
     response_id: Mapped[int] = mapped_column(
         ForeignKey("response.id", ondelete="CASCADE"), primary_key=True
