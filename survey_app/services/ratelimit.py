@@ -12,7 +12,7 @@ import hashlib
 import hmac
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import Connection, bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -46,7 +46,7 @@ def _upsert(dialect: str) -> Any:
     ).returning(RateBucket.count)
 
 
-def hit(session: Session, key: str, *, limit: int, window_s: int) -> bool:
+def hit(session: Session | Connection, key: str, *, limit: int, window_s: int) -> bool:
     """Count one event for ``key``; True while the count in this window is within ``limit``.
 
     Runs inside the caller's transaction (an upsert of one row), so the count is
@@ -55,7 +55,7 @@ def hit(session: Session, key: str, *, limit: int, window_s: int) -> bool:
     now = _now()
     start = now - dt.timedelta(seconds=now.timestamp() % window_s)
     start = start.replace(microsecond=0)
-    conn = session.connection()
+    conn = session.connection() if isinstance(session, Session) else session
     count = conn.execute(_upsert(conn.dialect.name), {"key": key, "start": start}).scalar_one()
     return count <= limit
 

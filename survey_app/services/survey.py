@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, exists, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, exists, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -214,7 +214,19 @@ def _statements(dialect: str) -> dict[str, Any]:
     marks = marks.on_conflict_do_update(
         index_elements=["round_id", "browser_hash"], set_={"count": BrowserMark.count + 1}
     ).returning(BrowserMark.count)
+    token, round_ = PosterToken.__table__, AssessmentRound.__table__
+    take = (
+        update(token)
+        .where(
+            token.c.id == bindparam("token_id"),
+            token.c.status == "active",
+            token.c.used < token.c.cap,
+            exists().where(and_(round_.c.id == token.c.round_id, round_.c.status == "open")),
+        )
+        .values(used=token.c.used + 1)
+    )
     return {
+        "take": take,
         "response": insert(ResponseRow.__table__).returning(ResponseRow.__table__.c.id),
         "answers": insert(Answer.__table__),
         "counts": counts,
@@ -233,6 +245,7 @@ def submit_response(
     secret: str,
     now: dt.datetime | None = None,
     timezone: str = "Asia/Ho_Chi_Minh",
+    info: tokens.TokenInfo | None = None,
 ) -> SubmitResult:
     """Store one questionnaire, or refuse it with nothing written.
 
@@ -245,13 +258,14 @@ def submit_response(
     Everything that can be decided without the write lock (validation, the token's state,
     the flags that depend only on the answers, masking) is done before it; inside the lock
     a handful of single Core statements run, so concurrent posts queue for milliseconds.
+    ``info`` is the token's state when the caller has just looked it up (the lock re-checks
+    what matters: status, cap and round). A repeated key is caught by the unique constraint,
+    which rolls the whole transaction back (cap unit and counters included).
     """
     check_submission(instrument, submission)
     now = now or utcnow()
-    stored = _stored_under(session, submission.submission_key)
-    if stored is not None:
-        return stored
-    info = tokens.lookup_by_id(session, submission.token_id)
+    if info is None or info.token_id != submission.token_id:
+        info = tokens.lookup_by_id(session, submission.token_id)
     if not (info.usable or (submission.channel == "paper" and info.state in PAPER_STATES)):
         raise SubmitRefused(info.state.value, info)
     if info.instrument_version != instrument.version:
@@ -261,8 +275,9 @@ def submit_response(
     refusal: SubmitRefused | None = None
     try:
         with write_transaction(session):
-            refusal = _take_unit(session, submission, instrument, secret)
-            result = None if refusal else _store(session, draft, instrument)
+            conn = session.connection()
+            refusal = _take_unit(session, conn, submission, instrument, secret)
+            result = None if refusal else _store(conn, draft, instrument)
     except IntegrityError:
         # Two posts with the same key raced past the check: the unique constraint let one
         # through and rolled the other back whole (cap unit and counters included).
@@ -330,14 +345,18 @@ def _draft(
 
 
 def _take_unit(
-    session: Session, submission: Submission, instrument: Instrument, secret: str
+    session: Session,
+    conn: Connection,
+    submission: Submission,
+    instrument: Instrument,
+    secret: str,
 ) -> SubmitRefused | None:
     """Check the rate limit and take one unit of the cap; a refusal commits only the count."""
     rules = instrument.integrity
     if submission.client_address is not None:
         key = ratelimit.client_key(secret, submission.client_address, "survey")
         window = rules.client_window_minutes * 60
-        if not ratelimit.hit(session, key, limit=rules.client_posts_per_window, window_s=window):
+        if not ratelimit.hit(conn, key, limit=rules.client_posts_per_window, window_s=window):
             return SubmitRefused("rate_limited")
     if submission.channel == "paper":
         return _round_still_open(session, submission)
@@ -345,22 +364,8 @@ def _take_unit(
     # cap - used see rowcount 1, on every backend and across processes. It re-checks the
     # token's state and the round under the lock, since both may have changed since the
     # lookup made before it.
-    taken = session.execute(
-        update(PosterToken)
-        .where(
-            PosterToken.id == submission.token_id,
-            PosterToken.status == "active",
-            PosterToken.used < PosterToken.cap,
-            exists().where(
-                and_(
-                    AssessmentRound.id == PosterToken.round_id,
-                    AssessmentRound.status == "open",
-                )
-            ),
-        )
-        .values(used=PosterToken.used + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    taken = conn.execute(_statements(conn.dialect.name)["take"], {"token_id": submission.token_id})
+    taken = taken.rowcount
     if taken != 1:
         session.expire_all()
         again = tokens.lookup_by_id(session, submission.token_id)
@@ -383,7 +388,7 @@ def _round_still_open(session: Session, submission: Submission) -> SubmitRefused
     return None
 
 
-def _store(session: Session, draft: _Draft, instrument: Instrument) -> SubmitResult:
+def _store(conn: Connection, draft: _Draft, instrument: Instrument) -> SubmitResult:
     """Insert the response, its answers and the counters (inside the caller's transaction)."""
     rules = instrument.integrity
     row = dict(draft.row)
@@ -391,13 +396,12 @@ def _store(session: Session, draft: _Draft, instrument: Instrument) -> SubmitRes
     flags = dict(draft.flags)
     # Staff type a stack of paper forms in one sitting: a burst says nothing there.
     flags["burst"] = row["channel"] != "paper" and not ratelimit.hit(
-        session, draft.burst_key, limit=rules.burst_max_answers, window_s=window
+        conn, draft.burst_key, limit=rules.burst_max_answers, window_s=window
     )
-    flags["repeat"] = _repeat(session, row["round_id"], draft.browser_digest, instrument)
+    flags["repeat"] = _repeat(conn, row["round_id"], draft.browser_digest, instrument)
     row.update({f"flag_{name}": value for name, value in flags.items()})
     # Plain Core on the session's connection, not the ORM unit of work: this runs under the
     # write lock, so every statement is a cached one.
-    conn = session.connection()
     statements = _statements(conn.dialect.name)
     response_id = conn.execute(statements["response"], row).scalar_one()
     conn.execute(
@@ -432,11 +436,10 @@ def _store(session: Session, draft: _Draft, instrument: Instrument) -> SubmitRes
     )
 
 
-def _repeat(session: Session, round_id: int, digest: str | None, instrument: Instrument) -> bool:
+def _repeat(conn: Connection, round_id: int, digest: str | None, instrument: Instrument) -> bool:
     """Count this browser's answer in the round; True when it had answered before."""
     if not digest:
         return False
-    conn = session.connection()
     count = conn.execute(
         _statements(conn.dialect.name)["marks"],
         {"round_id": round_id, "browser_hash": digest, "count": 1},

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from survey_app.db import write_transaction
@@ -117,7 +117,7 @@ def lookup(session: Session, token: str) -> TokenInfo:
     if typed is not None and typed != token:
         candidates.append(typed)
     for candidate in candidates:
-        info = _info(session, PosterToken.token == candidate)
+        info = _info(session, "token", candidate)
         if info.state is not TokenState.UNKNOWN:
             return info
     return TokenInfo(TokenState.UNKNOWN)
@@ -127,34 +127,38 @@ def lookup_by_id(session: Session, token_id: Any) -> TokenInfo:
     """The state of a token by its id (kept in the visitor's session)."""
     if not isinstance(token_id, int) or isinstance(token_id, bool):
         return TokenInfo(TokenState.UNKNOWN)
-    return _info(session, PosterToken.id == token_id)
+    return _info(session, "id", token_id)
 
 
-# Everything a lookup needs, in one joined query: it runs on every survey page and post.
-_INFO_COLUMNS = (
-    PosterToken.id,
-    PosterToken.token,
-    PosterToken.status,
-    PosterToken.used,
-    PosterToken.cap,
-    PosterToken.group_id,
-    PosterToken.round_id,
-    ResidentialGroup.ward_id,
-    ResidentialGroup.name.label("group_name"),
-    Ward.name.label("ward_name"),
-    AssessmentRound.instrument_version,
-    AssessmentRound.status.label("round_status"),
+# Everything a lookup needs, in one joined Core query over the tables (not the ORM
+# entities): it runs on every survey page and post, so it is built once and cached.
+_T, _G, _W, _R = (m.__table__ for m in (PosterToken, ResidentialGroup, Ward, AssessmentRound))
+_INFO_QUERY = (
+    select(
+        _T.c.id,
+        _T.c.token,
+        _T.c.status,
+        _T.c.used,
+        _T.c.cap,
+        _T.c.group_id,
+        _T.c.round_id,
+        _G.c.ward_id,
+        _G.c.name.label("group_name"),
+        _W.c.name.label("ward_name"),
+        _R.c.instrument_version,
+        _R.c.status.label("round_status"),
+    )
+    .join(_G, _G.c.id == _T.c.group_id)
+    .join(_W, _W.c.id == _G.c.ward_id)
+    .join(_R, _R.c.id == _T.c.round_id)
 )
+_BY_ID = _INFO_QUERY.where(_T.c.id == bindparam("value"))
+_BY_TOKEN = _INFO_QUERY.where(_T.c.token == bindparam("value"))
 
 
-def _info(session: Session, condition: Any) -> TokenInfo:
-    found = session.execute(
-        select(*_INFO_COLUMNS)
-        .join(ResidentialGroup, ResidentialGroup.id == PosterToken.group_id)
-        .join(Ward, Ward.id == ResidentialGroup.ward_id)
-        .join(AssessmentRound, AssessmentRound.id == PosterToken.round_id)
-        .where(condition)
-    ).first()
+def _info(session: Session, by: str, value: Any) -> TokenInfo:
+    query = _BY_ID if by == "id" else _BY_TOKEN
+    found = session.connection().execute(query, {"value": value}).first()
     if found is None:
         return TokenInfo(TokenState.UNKNOWN)
     base = {

@@ -137,6 +137,7 @@ def questions(audience: str) -> Any:
             instrument=instrument,
             secret=current_app.config["SECRET_KEY"],
             timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
+            info=info,
         )
     except survey.SubmitRefused as refused:
         if refused.reason == "rate_limited":
