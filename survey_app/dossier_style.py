@@ -8,18 +8,14 @@ recipients list and the signature block as reusable flowables; a canvas that pri
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
-from reportlab.lib.fonts import addMapping
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -31,20 +27,18 @@ from reportlab.platypus import (
 )
 
 from survey_app.dossier_texts import text
-from survey_app.pdf_fonts import FONT_DIR, nfc, text_width
+from survey_app.pdf_fonts import nfc, register_family, text_width
 
 SERIF = "DejaVuSerifCond"
 SERIF_BOLD = "DejaVuSerifCond-Bold"
 SERIF_ITALIC = "DejaVuSerifCond-Italic"
 SERIF_BOLD_ITALIC = "DejaVuSerifCond-BoldItalic"
-_SERIF_FILES = {
-    SERIF: "DejaVuSerifCondensed.ttf",
-    SERIF_BOLD: "DejaVuSerifCondensed-Bold.ttf",
-    SERIF_ITALIC: "DejaVuSerifCondensed-Italic.ttf",
-    SERIF_BOLD_ITALIC: "DejaVuSerifCondensed-BoldItalic.ttf",
+_SERIF_FAMILY = {
+    (0, 0): (SERIF, "DejaVuSerifCondensed.ttf"),
+    (1, 0): (SERIF_BOLD, "DejaVuSerifCondensed-Bold.ttf"),
+    (0, 1): (SERIF_ITALIC, "DejaVuSerifCondensed-Italic.ttf"),
+    (1, 1): (SERIF_BOLD_ITALIC, "DejaVuSerifCondensed-BoldItalic.ttf"),
 }
-_lock = threading.Lock()
-_registered = False
 
 # Decree 30/2020, Appendix I: top 20-25, bottom 20-25, left 30-35, right 15-20 mm.
 PAGE = A4
@@ -55,22 +49,7 @@ FRAME_WIDTH = PAGE[0] - MARGIN_LEFT - MARGIN_RIGHT
 
 def register_serif() -> None:
     """Register the shipped serif faces (idempotent, thread-safe) with <b>/<i> mappings."""
-    global _registered
-    if _registered:
-        return
-    with _lock:
-        if _registered:
-            return
-        for name, filename in _SERIF_FILES.items():
-            path = FONT_DIR / filename
-            if not path.is_file():
-                raise FileNotFoundError(f"PDF font {filename} is missing: expected it at {path}")
-            pdfmetrics.registerFont(TTFont(name, str(path)))
-        addMapping(SERIF, 0, 0, SERIF)
-        addMapping(SERIF, 1, 0, SERIF_BOLD)
-        addMapping(SERIF, 0, 1, SERIF_ITALIC)
-        addMapping(SERIF, 1, 1, SERIF_BOLD_ITALIC)
-        _registered = True
+    register_family(SERIF, _SERIF_FAMILY)
 
 
 def _style(name: str, **kw: object) -> ParagraphStyle:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import threading
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,36 +26,38 @@ SANS = "DejaVuSans"
 SANS_BOLD = "DejaVuSans-Bold"
 MONO_BOLD = "DejaVuSansMono-Bold"
 
-_FONT_FILES = {
-    SANS: "DejaVuSans.ttf",
-    SANS_BOLD: "DejaVuSans-Bold.ttf",
-    MONO_BOLD: "DejaVuSansMono-Bold.ttf",
-}
+# Font families: (bold, italic) -> (registered font name, file in FONT_DIR). Registering a
+# family also maps reportlab's Paragraph markup (<b>, <i>) to the right face.
+SANS_FAMILY = {(0, 0): (SANS, "DejaVuSans.ttf"), (1, 0): (SANS_BOLD, "DejaVuSans-Bold.ttf")}
+MONO_FAMILY = {(0, 0): (MONO_BOLD, "DejaVuSansMono-Bold.ttf")}
 _ELLIPSIS = "…"
 _lock = threading.Lock()
-_registered = False
+_registered: set[str] = set()
 
 
-def register_fonts() -> None:
-    """Register the shipped DejaVu fonts with reportlab (idempotent and thread-safe).
+def register_family(family: str, faces: Mapping[tuple[int, int], tuple[str, str]]) -> None:
+    """Register the faces of one shipped font family with reportlab (idempotent, thread-safe).
 
     Raises FileNotFoundError naming the missing file when the repository copy is absent.
     """
-    global _registered
-    if _registered:
+    if family in _registered:
         return
     with _lock:
-        if _registered:
+        if family in _registered:
             return
-        for name, filename in _FONT_FILES.items():
+        for (bold, italic), (name, filename) in faces.items():
             path = FONT_DIR / filename
             if not path.is_file():
                 raise FileNotFoundError(f"PDF font {filename} is missing: expected it at {path}")
             pdfmetrics.registerFont(TTFont(name, str(path)))
-        # Lets reportlab Paragraph markup (<b>) pick the bold face in later documents.
-        addMapping(SANS, 0, 0, SANS)
-        addMapping(SANS, 1, 0, SANS_BOLD)
-        _registered = True
+            addMapping(family, bold, italic, name)
+        _registered.add(family)
+
+
+def register_fonts() -> None:
+    """Register the shipped DejaVu Sans faces the posters and paper forms use."""
+    register_family(SANS, SANS_FAMILY)
+    register_family(MONO_BOLD, MONO_FAMILY)
 
 
 def nfc(text: str) -> str:
