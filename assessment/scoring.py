@@ -46,8 +46,8 @@ _REASONS: dict[str, dict[str, str]] = {
         "en": "Criterion {number} is set to 0: {label_en} ({count})",
     },
     "inputs_missing": {
-        "vi": "Tiêu chí {number} ({name_vi}) chưa đủ số liệu, còn thiếu: {keys}",
-        "en": "Criterion {number} ({name_en}) is incomplete, inputs missing: {keys}",
+        "vi": "Tiêu chí {number} ({name_vi}) chưa đủ số liệu, còn thiếu: {labels_vi}",
+        "en": "Criterion {number} ({name_en}) is incomplete, inputs missing: {labels_en}",
     },
 }
 
@@ -62,8 +62,9 @@ class Reason:
     def message(self, lang: str = "vi") -> str:
         """The reason in Vietnamese ("vi", default) or English ("en")."""
         params = dict(self.params)
-        if isinstance(params.get("keys"), list | tuple):
-            params["keys"] = ", ".join(params["keys"])
+        for name in ("keys", "labels_vi", "labels_en"):
+            if isinstance(params.get(name), list | tuple):
+                params[name] = "; ".join(params[name])
         return _REASONS[self.code]["en" if lang == "en" else "vi"].format(**params)
 
     def to_dict(self) -> dict[str, Any]:
@@ -350,5 +351,13 @@ def _reasons(
             if c.missing:
                 named = {"criterion": c.id, "number": c.number, "name_vi": c.name.vi}
                 named |= {"name_en": c.name.en, "keys": list(c.missing)}
+                # Staff read labels ("Số trẻ em sinh ra"), not input keys ("c2.births").
+                specs = [rules.input(key) for key in c.missing]
+                named["labels_vi"] = [
+                    s.label.vi if s else k for s, k in zip(specs, c.missing, strict=True)
+                ]
+                named["labels_en"] = [
+                    s.label.en if s else k for s, k in zip(specs, c.missing, strict=True)
+                ]
                 reasons.append(Reason("inputs_missing", named))
     return reasons
