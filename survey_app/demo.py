@@ -8,9 +8,11 @@ real answers (`submit_response`), so the demo exercises the real path, flags inc
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import random
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -24,6 +26,8 @@ from survey_app.services import survey, tokens
 DEMO_CODE = "dinh-ke"
 RULE_VERSION = "qd06-2019"
 INSTRUMENT_VERSION = "c13-2026.1"
+# Criteria 1-12 of the demo round come from the realistic example shipped for `cfw score`.
+EXAMPLE_FIGURES = Path(__file__).resolve().parent.parent / "examples" / "dinh-ke-2024.json"
 DEFAULT_AUTHORITY = "Chủ tịch UBND tỉnh Bắc Giang"
 # (name, children aged 10-15, residents aged 16+): invented, realistic for a city ward.
 GROUPS = (
@@ -166,7 +170,46 @@ def build_demo(
         )
         result.answers += 1
         result.flagged += bool(stored.flags)
+    with write_transaction(session):
+        enter_example_figures(session, session.get(AssessmentRound, round_.id))
     return result
+
+
+def enter_example_figures(session: Session, round_: AssessmentRound) -> int:
+    """Enter and submit criteria 1-12 from examples/dinh-ke-2024.json, each by its own unit.
+
+    Goes through the same service (validation, audit) as the entry forms, so the demo
+    scorecard has real figures and the round can be taken through consolidation and
+    approval. Returns how many sections were submitted.
+    """
+    from survey_app.models import User
+    from survey_app.services import criteria
+
+    example = json.loads(EXAMPLE_FIGURES.read_text(encoding="utf-8"))["inputs"]
+    rules = criteria.rules_for(round_)
+    users = session.execute(select(User).where(User.ward_id == round_.ward_id)).scalars()
+    by_unit = {user.unit: user for user in users if user.role in ("unit", "vhxh") and user.unit}
+    submitted = 0
+    for part in criteria.entered_sections(rules):
+        actor = by_unit.get(part.unit) or by_unit["vhxh"]
+        unit = rules.unit(part.unit)
+        source = f"{unit.name.vi if unit else part.unit}: sổ theo dõi năm {round_.period_end.year}"
+        values = {}
+        for spec in part.inputs:
+            group, _, name = spec.key.partition(".")
+            values[spec.key] = example.get(group, {}).get(name)
+        criteria.record_criterion_values(
+            session,
+            round_,
+            part.id,
+            values,
+            dict.fromkeys(values, source),
+            actor=actor,
+            reason="cfw demo",
+        )
+        criteria.submit_criterion(session, round_, part.id, actor=actor)
+        submitted += 1
+    return submitted
 
 
 def _fake_submission(
