@@ -1,18 +1,19 @@
 """Build the dossier's plain data (`survey_app.dossier_data.DossierData`) from a round.
 
 The renderer never touches the database; this module reads the ward, the round, its score
-(the locked one when locked), the source notes, the council's approvals and the audit chain
-head. The survey section is left out (None) until the survey statistics module exists.
+(the locked one when locked), the source notes, the council's approvals, the audit chain
+head, and the criterion-13 survey statistics (official figures: flagged answers left out).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from survey_app.models import AssessmentRound, User
+from survey_app.models import AssessmentRound, Response, User
+from survey_app.queries.survey_counts import counts_as_flagged_sql
 from survey_app.services import audit
 from survey_app.services.criteria import sections, stored_values
 from survey_app.services.rounds import stage, workflow
@@ -36,6 +37,44 @@ def _value_text(value: int | bool | None, language: str) -> str:
             (language, value), "yes" if value else "no"
         )
     return "" if value is None else str(value)
+
+
+def survey_section(session: Session, round_: AssessmentRound) -> Any:
+    """The printed criterion-13 section: respondents, targets, rates, points and certainty."""
+    from survey_app import dossier_data as dd
+    from survey_app.queries.survey_counts import formula_for
+    from survey_app.services.dashboard import figures, load_counts
+
+    formula = formula_for(round_)
+    clean, _everything = load_counts(session, round_, formula)
+    official = figures(clean, formula, include_flagged=False)
+    by_channel = dict(
+        session.execute(
+            select(Response.channel, func.count())
+            .where(Response.round_id == round_.id)
+            .group_by(Response.channel)
+        ).all()
+    )
+    flagged = session.execute(
+        select(func.count())
+        .select_from(Response)
+        .where(Response.round_id == round_.id, counts_as_flagged_sql())
+    ).scalar_one()
+    groups = session.execute(
+        select(func.count(func.distinct(Response.group_id))).where(Response.round_id == round_.id)
+    ).scalar_one()
+    return dd.survey_section_from(
+        official.rates,
+        official.targets,
+        official.certainty,
+        flagged_excluded=flagged,
+        groups=groups,
+        qr_responses=by_channel.get("qr", 0),
+        paper_responses=by_channel.get("paper", 0),
+        started_on=round_.period_start,
+        ended_on=round_.period_end,
+        satisfied_values=", ".join(str(v) for v in formula.satisfied_values),
+    )
 
 
 def build_dossier_data(session: Session, round_: AssessmentRound, language: str) -> Any:
@@ -103,7 +142,7 @@ def build_dossier_data(session: Session, round_: AssessmentRound, language: str)
         scorecard=result.card,
         gaps=result.plan,
         source_notes=tuple(notes),
-        survey=None,
+        survey=survey_section(session, round_),
         council=dd.CouncilSection(
             chair_name="", chair_title="", members=members, approvals=tuple(approvals)
         ),
