@@ -27,7 +27,7 @@ from assessment.ruleset import (
     Unit,
     ZeroTrigger,
 )
-from assessment.survey_formula import SurveyFormula
+from assessment.survey.formula import SurveyFormula
 
 
 def build_ruleset(data: dict, file: str, sha256: str) -> RuleSet:

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from assessment.bands import Band
-from assessment.survey_formula import SurveyFormula
+from assessment.survey.formula import SurveyFormula
 
 RULES_DIR = Path(__file__).parent / "rules"
 

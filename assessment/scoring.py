@@ -28,7 +28,7 @@ from assessment.ruleset import (
     Text,
     ZeroTrigger,
 )
-from assessment.survey_formula import AudienceCounts
+from assessment.survey.formula import AudienceCounts
 
 _REASONS: dict[str, dict[str, str]] = {
     "below_threshold": {

@@ -7,7 +7,7 @@ label, audiences are told apart by marker shape: ● children, ■ residents), a
 come from CSS classes so a print stylesheet can turn them grey. Only presentation attributes
 are used (no ``style=""``): the Content-Security-Policy forbids inline styles.
 
-A hidden (suppressed) number arrives as :class:`~assessment.survey_types.Hidden` and is drawn
+A hidden (suppressed) number arrives as :class:`~assessment.survey.types.Hidden` and is drawn
 as its label "<5" with no bar or dot, so a chart never leaks what a table hides.
 """
 
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from assessment.survey_types import Hidden
+from assessment.survey.types import Hidden
 
 _ids = itertools.count(1)
 

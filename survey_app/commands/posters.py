@@ -45,9 +45,9 @@ def posters(
     from sqlalchemy import select
 
     from survey_app.db import get_session
+    from survey_app.documents.posters import render_posters_pdf
+    from survey_app.documents.qr_codes import PosterURLError, qr_zip
     from survey_app.models import AssessmentRound, ResidentialGroup
-    from survey_app.posters import render_posters_pdf
-    from survey_app.qr_codes import PosterURLError, qr_zip
     from survey_app.services import posters as poster_service
 
     session = get_session()

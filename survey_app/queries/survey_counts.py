@@ -1,4 +1,4 @@
-"""Criterion-13 counts from the database, in the row shape `assessment.survey_counts` expects.
+"""Criterion-13 counts from the database, in the row shape `assessment.survey.counts` expects.
 
 Two sources give the same rows ``(group_id, audience, question_id, value, n)``:
 
@@ -22,8 +22,8 @@ from sqlalchemy import and_, case, false, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from assessment.ruleset import RuleSet, load_rules
-from assessment.survey_counts import AnswerRow, counts_from_rows
-from assessment.survey_formula import SurveyFormula
+from assessment.survey.counts import AnswerRow, counts_from_rows
+from assessment.survey.formula import SurveyFormula
 from survey_app.models import Answer, AnswerCount, AssessmentRound, ResidentialGroup, Response
 
 # Which population column of a residential group belongs to which survey audience.

@@ -4,7 +4,7 @@ Reports flow one way (DESIGN.md): counters (one query) → `assessment` statisti
 vectorised) → this view model → template. A page view never walks raw responses. Every
 figure is computed twice, without flagged answers (the official figures) and with them, so
 staff see what the review decisions change. Small cells are suppressed exactly as the
-`assessment` library decides: a hidden count is a :class:`~assessment.survey_types.Hidden`
+`assessment` library decides: a hidden count is a :class:`~assessment.survey.types.Hidden`
 (prints "<5"), and nothing derived from it (rate, progress, "answers still needed") is shown.
 """
 
@@ -19,19 +19,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assessment.instrument import Instrument, load_instrument
-from assessment.survey_certainty import BandCertainty, band_certainty
-from assessment.survey_counts import SurveyCounts, counts_from_rows
-from assessment.survey_differences import GroupDifferences, group_differences
-from assessment.survey_formula import SurveyFormula
-from assessment.survey_sampling import SampleTargets, sample_targets
-from assessment.survey_stats import (
+from assessment.survey.certainty import BandCertainty, band_certainty
+from assessment.survey.counts import SurveyCounts, counts_from_rows
+from assessment.survey.differences import GroupDifferences, group_differences
+from assessment.survey.formula import SurveyFormula
+from assessment.survey.sampling import SampleTargets, sample_targets
+from assessment.survey.stats import (
     GroupRateTable,
     RateEstimate,
     SurveyRates,
     group_rates,
     survey_rates,
 )
-from assessment.survey_types import Hidden
+from assessment.survey.types import Hidden
 from survey_app.i18n import _
 from survey_app.models import AssessmentRound, ResidentialGroup
 from survey_app.queries.survey_counts import count_rows_both, formula_for, get_round, populations

@@ -1,6 +1,6 @@
 """Ward-wide results of each survey question for the dashboard and the public results page.
 
-The numbers are the column totals of `assessment.survey_stats.question_breakdown` (answers per
+The numbers are the column totals of `assessment.survey.stats.question_breakdown` (answers per
 value over every group, with the groups the rate table hides left out and complementary
 suppression applied). They are computed here with the same `suppression_mask` call as
 `question_breakdown` makes, but without building the per-cell shares the page does not show:
@@ -17,11 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from assessment.instrument import Instrument
-from assessment.survey_counts import SurveyCounts, group_sort_key
-from assessment.survey_formula import SurveyFormula
-from assessment.survey_stats import visible_cells
-from assessment.survey_suppression import SUPPRESSION_THRESHOLD, suppression_mask
-from assessment.survey_types import GroupId, Hidden
+from assessment.survey.counts import SurveyCounts, group_sort_key
+from assessment.survey.formula import SurveyFormula
+from assessment.survey.stats import visible_cells
+from assessment.survey.suppression import SUPPRESSION_THRESHOLD, suppression_mask
+from assessment.survey.types import GroupId, Hidden
 from survey_app.i18n import _l
 
 Shown = int | Hidden

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from assessment.survey_certainty import BandCertainty
-from assessment.survey_differences import GroupDifferences
-from assessment.survey_formula import SurveyFormula
+from assessment.survey.certainty import BandCertainty
+from assessment.survey.differences import GroupDifferences
+from assessment.survey.formula import SurveyFormula
 from survey_app.i18n import _, _l
 from survey_app.models import AssessmentRound
 

@@ -1,4 +1,4 @@
-"""Build the dossier's plain data (`survey_app.dossier_data.DossierData`) from a round.
+"""Build the dossier's plain data (`survey_app.documents.dossier_data.DossierData`) from a round.
 
 The renderer never touches the database; this module reads the ward, the round, its score
 (the locked one when locked), the source notes, the council's approvals, the audit chain
@@ -41,7 +41,7 @@ def _value_text(value: int | bool | None, language: str) -> str:
 
 def survey_section(session: Session, round_: AssessmentRound) -> Any:
     """The printed criterion-13 section: respondents, targets, rates, points and certainty."""
-    from survey_app import dossier_data as dd
+    from survey_app.documents import dossier_data as dd
     from survey_app.queries.survey_counts import formula_for
     from survey_app.services.dashboard import figures, load_counts
 
@@ -79,7 +79,7 @@ def survey_section(session: Session, round_: AssessmentRound) -> Any:
 
 def build_dossier_data(session: Session, round_: AssessmentRound, language: str) -> Any:
     """A round's `DossierData` in ``language`` ("vi"/"en"); ValueError if it cannot be scored."""
-    from survey_app import dossier_data as dd
+    from survey_app.documents import dossier_data as dd
 
     result = round_score(session, round_)
     if result.card is None:

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from assessment.instrument import InstrumentError, load_instrument
 from assessment.ruleset import RuleSetError, load_rules
-from assessment.survey_counts import counts_from_rows
-from assessment.survey_sampling import sample_targets
-from assessment.survey_suppression import SUPPRESSION_THRESHOLD
+from assessment.survey.counts import counts_from_rows
+from assessment.survey.sampling import sample_targets
+from assessment.survey.suppression import SUPPRESSION_THRESHOLD
 from survey_app.models import AnswerCount, AssessmentRound, ResidentialGroup
 
 

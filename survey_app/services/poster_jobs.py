@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from survey_app.posters import PosterData
+    from survey_app.documents.posters import PosterData
 
 log = logging.getLogger(__name__)
 JOB_DIR = "poster_jobs"
@@ -153,7 +153,7 @@ def _run(
     allowed_base_url: str,
 ) -> None:
     """The thread body: render, report progress at most ~4 times a second, keep the PDF."""
-    from survey_app.posters import render_posters_pdf
+    from survey_app.documents.posters import render_posters_pdf
 
     last = 0.0
 

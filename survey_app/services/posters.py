@@ -1,9 +1,9 @@
 """Posters from the database: each group's live token becomes a PosterData (read-only queries).
 
-The rendering itself is pure (survey_app.posters, survey_app.qr_codes); this module decides
-*which* token a poster prints (the group's current active or paused token in the round), the
-URL in its QR code (always under PUBLIC_BASE_URL) and the short address typed out under it.
-"""
+The rendering itself is pure (survey_app.documents.posters, survey_app.documents.qr_codes); this
+module decides *which* token a poster prints (the group's current active or paused token in the
+round), the URL in its QR code (always under PUBLIC_BASE_URL) and the short address typed out
+under it."""
 
 from __future__ import annotations
 
@@ -16,17 +16,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assessment.instrument import InstrumentError, load_instrument
+from survey_app.documents.qr_codes import check_public_url
 from survey_app.models import AssessmentRound, PosterToken, ResidentialGroup
-from survey_app.qr_codes import check_public_url
 from survey_app.services.tokens import display_token, survey_url
 
 SIZES = ("A4", "A5")
 LOCALES = ("vi", "en")
-SHORT_URL_MAX = 60  # what survey_app.posters prints on one line, never cut
+SHORT_URL_MAX = 60  # what survey_app.documents.posters prints on one line, never cut
 DEFAULT_CHILD_AGES = (10, 15)
 
 if TYPE_CHECKING:
-    from survey_app.posters import PosterData
+    from survey_app.documents.posters import PosterData
 
 
 class PosterError(ValueError):
@@ -119,7 +119,7 @@ def poster_data(
 ) -> PosterData:
     """The PosterData of one group (PosterError when it has no live token)."""
     # Imported here: reportlab is loaded only by the processes that draw posters.
-    from survey_app.posters import PosterData
+    from survey_app.documents.posters import PosterData
 
     if group.token is None:
         raise PosterError(f"group {group.group_id} has no active or paused token in this round")

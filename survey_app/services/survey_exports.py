@@ -2,7 +2,7 @@
 
 Aggregates are written from the same suppressed results the dashboard shows: a hidden cell
 is written as its label "<5", never as a number, and nothing derived from it is written.
-Every cell goes through `survey_app.exports.safe_cell` (formula-injection escaping).
+Every cell goes through `survey_app.documents.exports.safe_cell` (formula-injection escaping).
 The raw export holds no token, submission key or database id: rows are numbered 1..N.
 """
 
@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from assessment.instrument import load_instrument
-from assessment.survey_stats import question_breakdown
-from assessment.survey_types import Hidden
-from survey_app.exports import csv_bytes, safe_cell
+from assessment.survey.stats import question_breakdown
+from assessment.survey.types import Hidden
+from survey_app.documents.exports import csv_bytes, safe_cell
 from survey_app.queries.survey_counts import FLAG_NAMES, answers_by_response, response_rows
 from survey_app.services.dashboard import Dashboard, Figures
 

@@ -21,7 +21,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from assessment.survey_types import Hidden
+from assessment.survey.types import Hidden
 from survey_app import charts
 from survey_app.auth import current_user, require_roles, require_same_ward
 from survey_app.db import get_session

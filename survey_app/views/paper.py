@@ -29,10 +29,10 @@ from flask import (
 from assessment.instrument import Instrument, InstrumentError, load_instrument
 from survey_app.auth import require_group, require_roles
 from survey_app.db import get_session
+from survey_app.documents.qr_codes import ascii_stem
 from survey_app.forms.paper import PaperForm, check_choices, paper_form
 from survey_app.i18n import _, _l
 from survey_app.models import AssessmentRound, ResidentialGroup
-from survey_app.qr_codes import ascii_stem
 from survey_app.services import paper, survey
 from survey_app.services.posters import LOCALES
 from survey_app.views.posters import STAFF, choice, pdf_response, problem, staff_round
@@ -80,7 +80,7 @@ def form_pdf(round_id: int, audience: str) -> Any:
         require_group(user, group.id)
     elif user.role == "leader":
         abort(403)
-    from survey_app.paper_form import render_paper_form
+    from survey_app.documents.paper_form import render_paper_form
 
     pdf = render_paper_form(
         instrument,

@@ -30,10 +30,10 @@ from flask import (
 
 from survey_app.auth import current_user, require_group, require_roles, require_same_ward
 from survey_app.db import get_session
+from survey_app.documents.qr_codes import PosterURLError, ascii_stem, qr_zip
 from survey_app.forms.common import EmptyForm
 from survey_app.i18n import _
 from survey_app.models import AssessmentRound, ResidentialGroup, User
-from survey_app.qr_codes import PosterURLError, ascii_stem, qr_zip
 from survey_app.services import poster_jobs
 from survey_app.services import posters as poster_service
 from survey_app.services.posters import LOCALES, SIZES, PosterError
@@ -130,7 +130,7 @@ def group_poster(round_id: int, group_id: int) -> Any:
         posters, _skipped = poster_service.round_posters(
             session, round_id, base_url=base, locale=lang, group_ids=[group_id]
         )
-        from survey_app.posters import render_posters_pdf
+        from survey_app.documents.posters import render_posters_pdf
 
         pdf = render_posters_pdf(posters, page_size=size, allowed_base_url=base)  # type: ignore[arg-type]
     except PosterError:

@@ -279,9 +279,9 @@ def _dossier(round_id: int, kind: str) -> Any:
         return error_response(
             409, message=_("Hồ sơ chỉ có sau khi công chức Văn hóa - Xã hội tổng hợp số liệu.")
         )
-    if importlib.util.find_spec("survey_app.dossier") is None:
+    if importlib.util.find_spec("survey_app.documents.dossier") is None:
         return error_response(503, message=_("Chức năng in hồ sơ chưa sẵn sàng."))
-    from survey_app import dossier
+    from survey_app.documents import dossier
     from survey_app.services.dossier_source import build_dossier_data
 
     try:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from assessment.bands import Band
-from assessment.survey_counts import AnswerRow, SurveyCounts, counts_from_rows
-from assessment.survey_formula import SurveyFormula
-from assessment.survey_types import GroupId
+from assessment.survey.counts import AnswerRow, SurveyCounts, counts_from_rows
+from assessment.survey.formula import SurveyFormula
+from assessment.survey.types import GroupId
 
 OVERALL = "overall"
 

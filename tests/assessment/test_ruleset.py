@@ -15,7 +15,7 @@ from assessment.ruleset import (
     load_rules,
     load_rules_file,
 )
-from assessment.survey_formula import SurveyFormula
+from assessment.survey.formula import SurveyFormula
 
 BAD_RULES = Path(__file__).parent / "bad_rules"
 PROVISIONAL_NOTE = "check against Decision 06/QĐ-TTg, Art. 2(2)"

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import beta
 
-from assessment.survey_certainty import band_certainty
-from assessment.survey_stats import combined_interval
+from assessment.survey.certainty import band_certainty
+from assessment.survey.stats import combined_interval
 from tests.assessment.survey_factories import default_formula, make_counts
 
 CHILD_ONLY = default_formula(audiences=("child",))

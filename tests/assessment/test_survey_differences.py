@@ -8,7 +8,7 @@ import math
 import pytest
 from scipy.stats import chi2_contingency
 
-from assessment.survey_differences import group_differences
+from assessment.survey.differences import group_differences
 from tests.assessment.survey_factories import default_formula, make_counts
 
 FORMULA = default_formula()

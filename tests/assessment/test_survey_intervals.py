@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.stats import binomtest
 
-from assessment.survey_intervals import (
+from assessment.survey.intervals import (
     clopper_pearson_interval,
     exact_preferred,
     fpc_factor,

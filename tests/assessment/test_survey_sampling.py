@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessment.survey_sampling import (
+from assessment.survey.sampling import (
     achieved_margin,
     allocate,
     required_sample_size,

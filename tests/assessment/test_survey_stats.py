@@ -10,16 +10,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessment.survey_counts import GroupCounts, counts_from_rows
-from assessment.survey_formula import AudienceCounts
-from assessment.survey_intervals import (
+from assessment.survey.counts import GroupCounts, counts_from_rows
+from assessment.survey.formula import AudienceCounts
+from assessment.survey.intervals import (
     clopper_pearson_interval,
     mover_mean,
     post_stratified,
     wilson_interval,
 )
-from assessment.survey_stats import group_rates, question_breakdown, survey_rates
-from assessment.survey_types import Hidden
+from assessment.survey.stats import group_rates, question_breakdown, survey_rates
+from assessment.survey.types import Hidden
 from tests.assessment.survey_factories import default_formula, make_counts
 
 FORMULA = default_formula()

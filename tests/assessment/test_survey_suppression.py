@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from assessment.survey_suppression import suppress_table, suppression_mask
-from assessment.survey_types import Hidden
+from assessment.survey.suppression import suppress_table, suppression_mask
+from assessment.survey.types import Hidden
 
 
 def test_a_lone_small_cell_takes_the_smallest_other_cell_with_it():

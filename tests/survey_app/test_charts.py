@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assessment.survey_types import Hidden
+from assessment.survey.types import Hidden
 from survey_app.charts import Bar, Dot, progress_chart, rate_chart
 
 

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from assessment.ruleset import Text
-from survey_app.dossier import render_dossier_pdf, render_score_xlsx
-from survey_app.dossier_data import DossierData, SourceNote, example_dossier
-from survey_app.exports import csv_bytes, safe_cell, safe_csv_row
+from survey_app.documents.dossier import render_dossier_pdf, render_score_xlsx
+from survey_app.documents.dossier_data import DossierData, SourceNote, example_dossier
+from survey_app.documents.exports import csv_bytes, safe_cell, safe_csv_row
 
 INJECTIONS = ('=HYPERLINK("http://x.invalid","bấm")', "+1", "-2", "@SUM(A1:A2)", "\tx", "\rx")
 

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from assessment.instrument import load_instrument
 from survey_app.db import get_session
+from survey_app.documents.paper_form import render_paper_form
 from survey_app.models import AnswerCount, Response
-from survey_app.paper_form import render_paper_form
 from tests.survey_app.survey_factories import INSTRUMENT, make_survey
 
 

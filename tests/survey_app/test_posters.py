@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from PIL import Image, ImageDraw, ImageFilter
 from pypdf import PdfReader
 
-from survey_app import pdf_fonts
-from survey_app.poster_texts import POSTER_TEXTS
-from survey_app.posters import (
+from survey_app.documents import fonts as pdf_fonts
+from survey_app.documents.poster_texts import POSTER_TEXTS
+from survey_app.documents.posters import (
     PosterData,
     PosterURLError,
     check_public_url,
@@ -31,7 +31,7 @@ from survey_app.posters import (
     qr_zip,
     render_posters_pdf,
 )
-from survey_app.qr_codes import ascii_stem
+from survey_app.documents.qr_codes import ascii_stem
 
 BASE = "https://dinhke.bacgiang.gov.vn/khao-sat"
 TOKEN_URL = BASE + "/t/Xq3v9Kp2LmN8rT5wYz7bCd"  # a 128-bit token in base64url, as issued

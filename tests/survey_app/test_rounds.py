@@ -188,7 +188,7 @@ def test_a_failed_step_writes_nothing(app, world):
 
 @pytest.mark.parametrize(("suffix", "magic"), [("dossier.pdf", b"%PDF"), ("scores.xlsx", b"PK")])
 def test_dossier_downloads(app, client, login, world, suffix, magic):
-    pytest.importorskip("survey_app.dossier")
+    pytest.importorskip("survey_app.documents.dossier")
     login("vhxh")
     early = client.get(f"/rounds/{world.round_id}/{suffix}")
     assert early.status_code == 409
@@ -203,7 +203,7 @@ def test_dossier_downloads(app, client, login, world, suffix, magic):
 
 
 def test_dossier_pdf_carries_the_total_and_verdict(app, client, login, world):
-    pytest.importorskip("survey_app.dossier")
+    pytest.importorskip("survey_app.documents.dossier")
     pypdf = pytest.importorskip("pypdf")
     import io
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.survey_counts import counts_from_rows
-from assessment.survey_stats import question_breakdown
+from assessment.survey.counts import counts_from_rows
+from assessment.survey.stats import question_breakdown
 from survey_app.db import get_session
 from survey_app.queries import survey_counts as q
 from survey_app.services.dashboard_questions import _Index

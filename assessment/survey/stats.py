@@ -25,10 +25,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from assessment.survey_counts import SurveyCounts, group_sort_key
-from assessment.survey_formula import SurveyFormula
-from assessment.survey_intervals import mover_mean, post_stratified, proportion_intervals
-from assessment.survey_suppression import (
+from assessment.survey.counts import SurveyCounts, group_sort_key
+from assessment.survey.formula import SurveyFormula
+from assessment.survey.intervals import mover_mean, post_stratified, proportion_intervals
+from assessment.survey.suppression import (
     SUPPRESSION_THRESHOLD,
     Shown,
     ShownRate,
@@ -37,7 +37,7 @@ from assessment.survey_suppression import (
     suppress_table,
     suppression_mask,
 )
-from assessment.survey_types import GroupId, Hidden, ToDict, percent
+from assessment.survey.types import GroupId, Hidden, ToDict, percent
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """Every word printed on a survey poster, in Vietnamese (source) and English, in one place.
 
 Translators and reviewers edit only this file. Keep sentences short and plain: a 10-year-old must
-understand them at a glance. Placeholders in braces are filled by survey_app.posters:
+understand them at a glance. Placeholders in braces are filled by survey_app.documents.posters:
 {child_min}, {child_max}, {adult_min} (ages), {round} (round label), {start}, {end} (dates).
 Posters are rendered outside a web request (batch jobs, CLI), so these texts do not go through
 gettext; the locale is an explicit argument.

@@ -11,10 +11,10 @@ from xml.sax.saxutils import escape
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table
 
-from survey_app.dossier_data import DossierData, SourceNote, SurveySection
-from survey_app.dossier_style import FRAME_WIDTH, grid_table, markup, para
-from survey_app.dossier_texts import lines, number, short_date, text
-from survey_app.pdf_fonts import nfc
+from survey_app.documents.dossier_data import DossierData, SourceNote, SurveySection
+from survey_app.documents.dossier_style import FRAME_WIDTH, grid_table, markup, para
+from survey_app.documents.dossier_texts import lines, number, short_date, text
+from survey_app.documents.fonts import nfc
 
 PROVISIONAL_MARK = "*"
 

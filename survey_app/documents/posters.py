@@ -19,7 +19,7 @@ from reportlab.lib.pagesizes import A4, A5
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from survey_app.pdf_fonts import (
+from survey_app.documents.fonts import (
     MONO_BOLD,
     SANS,
     SANS_BOLD,
@@ -28,8 +28,8 @@ from survey_app.pdf_fonts import (
     nfc,
     register_fonts,
 )
-from survey_app.poster_texts import POSTER_TEXTS
-from survey_app.qr_codes import (
+from survey_app.documents.poster_texts import POSTER_TEXTS
+from survey_app.documents.qr_codes import (
     QUIET_ZONE,
     Matrix,
     PosterURLError,

@@ -26,8 +26,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from survey_app.dossier_texts import text
-from survey_app.pdf_fonts import nfc, register_family, text_width
+from survey_app.documents.dossier_texts import text
+from survey_app.documents.fonts import nfc, register_family, text_width
 
 SERIF = "DejaVuSerifCond"
 SERIF_BOLD = "DejaVuSerifCond-Bold"

@@ -2,7 +2,7 @@
 
 The database layer runs one grouped query and hands over its rows
 ``(group_id, audience, question_id, value, n)``; :func:`counts_from_rows` turns them, with a
-:class:`~assessment.survey_formula.SurveyFormula`, into the structures every statistic uses.
+:class:`~assessment.survey.formula.SurveyFormula`, into the structures every statistic uses.
 Which answers count as satisfied or as "don't know" comes from the formula only.
 """
 
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assessment.survey_formula import AudienceCounts, SurveyFormula
-from assessment.survey_types import GroupId, ToDict
+from assessment.survey.formula import AudienceCounts, SurveyFormula
+from assessment.survey.types import GroupId, ToDict
 
 AnswerRow = tuple[GroupId, str, str, int | None, int]
 """One GROUP BY row: group id, audience, question id, answer value (None = skipped), count."""

@@ -1,9 +1,10 @@
 """Plain data of a round's dossier (request letter, assessment report, council minutes, XLSX).
 
 The staff routes build a :class:`DossierData` from the database (ward settings, the round, the
-locked or current scorecard, source notes, survey aggregates, council, audit chain head) and pass
-it to ``survey_app.dossier.render_dossier_pdf`` / ``render_score_xlsx``. The renderers never touch
-the database, so they are tested, benchmarked and screenshotted from :func:`example_dossier`.
+locked or current scorecard, source notes, survey aggregates, council, audit chain head) and
+pass it to ``survey_app.documents.dossier.render_dossier_pdf`` / ``render_score_xlsx``. The
+renderers never touch the database, so they are tested, benchmarked and screenshotted from
+:func:`example_dossier`.
 
 Conventions: rates are percentages (0-100) or None when undefined; dates are ``datetime.date``,
 moments ``datetime.datetime``; every text is printed after NFC normalisation.
@@ -20,9 +21,9 @@ from typing import Literal
 from assessment.gaps import GapPlan
 from assessment.ruleset import RuleSet
 from assessment.scoring import Scorecard
-from assessment.survey_certainty import BandCertainty
-from assessment.survey_sampling import SampleTargets
-from assessment.survey_stats import RateEstimate, SurveyRates
+from assessment.survey.certainty import BandCertainty
+from assessment.survey.sampling import SampleTargets
+from assessment.survey.stats import RateEstimate, SurveyRates
 
 Language = Literal["vi", "en"]
 SIGNER_CHAIR = "CHỦ TỊCH"
@@ -224,7 +225,7 @@ def survey_section_from(
     )
 
 
-EXAMPLE_PATH = Path(__file__).resolve().parent.parent / "examples" / "dinh-ke-2024.json"
+EXAMPLE_PATH = Path(__file__).resolve().parents[2] / "examples" / "dinh-ke-2024.json"
 
 # Made-up split of the example's criterion-13 answers over 8 residential groups:
 # (children satisfied, children valid, child population, residents ..., resident population).
@@ -241,10 +242,10 @@ _EXAMPLE_GROUPS = (
 
 
 def _example_survey(rules: RuleSet) -> SurveySection:
-    from assessment.survey_certainty import band_certainty
-    from assessment.survey_counts import GroupCounts, SurveyCounts
-    from assessment.survey_sampling import sample_targets
-    from assessment.survey_stats import survey_rates
+    from assessment.survey.certainty import band_certainty
+    from assessment.survey.counts import GroupCounts, SurveyCounts
+    from assessment.survey.sampling import sample_targets
+    from assessment.survey.stats import survey_rates
 
     cells = []
     for gid, (cs, cv, cp, rs, rv, rp) in enumerate(_EXAMPLE_GROUPS, start=1):

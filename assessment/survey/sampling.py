@@ -25,10 +25,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from assessment.survey_counts import SurveyCounts
-from assessment.survey_formula import SurveyFormula
-from assessment.survey_intervals import z_value
-from assessment.survey_types import GroupId, ToDict
+from assessment.survey.counts import SurveyCounts
+from assessment.survey.formula import SurveyFormula
+from assessment.survey.intervals import z_value
+from assessment.survey.types import GroupId, ToDict
 
 MIN_PER_GROUP = 5
 

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assessment.survey_counts import SurveyCounts
-from assessment.survey_formula import SurveyFormula
-from assessment.survey_stats import visible_cells
-from assessment.survey_suppression import SUPPRESSION_THRESHOLD
-from assessment.survey_types import GroupId, ToDict
+from assessment.survey.counts import SurveyCounts
+from assessment.survey.formula import SurveyFormula
+from assessment.survey.stats import visible_cells
+from assessment.survey.suppression import SUPPRESSION_THRESHOLD
+from assessment.survey.types import GroupId, ToDict
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """The score table as XLSX: scores with indicators, data sources and survey statistics.
 
-Every text cell goes through :func:`survey_app.exports.safe_cell`, so a source note typed as
-"=HYPERLINK(...)" is stored as text and never evaluated when the office opens the file.
+Every text cell goes through :func:`survey_app.documents.exports.safe_cell`, so a source note
+typed as "=HYPERLINK(...)" is stored as text and never evaluated when the office opens the file.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from survey_app.dossier_data import DossierData, RateCI
-from survey_app.dossier_report import sorted_notes, unit_name, verdict
-from survey_app.dossier_texts import text
-from survey_app.exports import safe_cell
-from survey_app.pdf_fonts import nfc
+from survey_app.documents.dossier_data import DossierData, RateCI
+from survey_app.documents.dossier_report import sorted_notes, unit_name, verdict
+from survey_app.documents.dossier_texts import text
+from survey_app.documents.exports import safe_cell
+from survey_app.documents.fonts import nfc
 
 _BOLD = Font(bold=True)
 _WRAP = Alignment(wrap_text=True, vertical="top")

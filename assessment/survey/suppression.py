@@ -33,7 +33,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from assessment.survey_types import GroupId, Hidden, ToDict
+from assessment.survey.types import GroupId, Hidden, ToDict
 
 SUPPRESSION_THRESHOLD = 5
 

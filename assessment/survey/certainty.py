@@ -28,11 +28,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assessment.survey_counts import SurveyCounts
-from assessment.survey_formula import SurveyFormula
-from assessment.survey_intervals import fpc_factor
-from assessment.survey_stats import combined_interval
-from assessment.survey_types import ToDict
+from assessment.survey.counts import SurveyCounts
+from assessment.survey.formula import SurveyFormula
+from assessment.survey.intervals import fpc_factor
+from assessment.survey.stats import combined_interval
+from assessment.survey.types import ToDict
 
 GRID = 4000
 MAX_ADDITIONAL = 100_000

@@ -1,12 +1,12 @@
 """The round's dossier: request letter, assessment report and council minutes in one PDF.
 
-Pure functions on :class:`~survey_app.dossier_data.DossierData` (the routes build it from the
-database). Layout follows Decree 30/2020/NĐ-CP: issuing body and national title, number and
-symbol, place and date, document type, body, recipients and signature block. Every page has a
-footer with the page number, the round and the audit chain head; while the score is not locked
-every page carries a "DỰ THẢO / DRAFT" watermark, so an unlocked figure is never signed by mistake.
-The score table as XLSX is :func:`render_score_xlsx` (in ``dossier_xlsx``, re-exported here).
-"""
+Pure functions on :class:`~survey_app.documents.dossier_data.DossierData` (the routes build it
+from the database). Layout follows Decree 30/2020/NĐ-CP: issuing body and national title, number
+and symbol, place and date, document type, body, recipients and signature block. Every page has
+a footer with the page number, the round and the audit chain head; while the score is not locked
+every page carries a "DỰ THẢO / DRAFT" watermark, so an unlocked figure is never signed by
+mistake. The score table as XLSX is :func:`render_score_xlsx` (in ``dossier_xlsx``, re-exported
+here)."""
 
 from __future__ import annotations
 
@@ -26,8 +26,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from survey_app.dossier_data import SIGNER_CHAIR, SIGNER_VICE, DossierData
-from survey_app.dossier_report import (
+from survey_app.documents.dossier_data import SIGNER_CHAIR, SIGNER_VICE, DossierData
+from survey_app.documents.dossier_report import (
     body_in_text,
     recipients,
     report_body,
@@ -35,7 +35,7 @@ from survey_app.dossier_report import (
     verdict,
     ward_in_text,
 )
-from survey_app.dossier_style import (
+from survey_app.documents.dossier_style import (
     FRAME_WIDTH,
     MARGIN_BOTTOM,
     MARGIN_LEFT,
@@ -52,9 +52,9 @@ from survey_app.dossier_style import (
     signature_block,
     title_block,
 )
-from survey_app.dossier_texts import date_text, lines, short_date, text
-from survey_app.dossier_xlsx import render_score_xlsx
-from survey_app.pdf_fonts import text_width
+from survey_app.documents.dossier_texts import date_text, lines, short_date, text
+from survey_app.documents.dossier_xlsx import render_score_xlsx
+from survey_app.documents.fonts import text_width
 
 __all__ = ["render_dossier_pdf", "render_score_xlsx"]
 

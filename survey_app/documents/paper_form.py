@@ -19,7 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from assessment.instrument import Audience, Instrument
-from survey_app.pdf_fonts import SANS, SANS_BOLD, nfc, register_fonts, wrap_text
+from survey_app.documents.fonts import SANS, SANS_BOLD, nfc, register_fonts, wrap_text
 
 PAPER_TEXTS: dict[str, dict[str, str]] = {
     "vi": {
