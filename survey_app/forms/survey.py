@@ -17,7 +17,7 @@ from wtforms.validators import StopValidation
 
 from assessment.instrument import Audience, Instrument, load_instrument
 from survey_app.i18n import _
-from survey_app.services.survey import KEY_PATTERN
+from survey_app.services.submission import KEY_PATTERN
 
 # Form fields that every POST may carry besides the instrument's own.
 ALWAYS_ALLOWED = frozenset({"csrf_token"})

@@ -14,7 +14,7 @@ from assessment.instrument import load_instrument
 from survey_app.app import create_app
 from survey_app.db import get_session
 from survey_app.models import Answer, AnswerCount, AuditEntry, PosterToken, Response
-from survey_app.services import survey, tokens
+from survey_app.services import survey, token_format, tokens
 from survey_app.services.tokens import TokenError, TokenState
 from tests.survey_app.survey_factories import (
     INSTRUMENT,
@@ -335,7 +335,7 @@ def test_tokens_are_random_and_every_change_is_audited(app, setup):
         session = get_session()
         token = session.get(PosterToken, setup.token_ids[0])
         # 26 typable Crockford base32 characters: 130 random bits.
-        assert len(token.token) == 26 and tokens.TYPED_TOKEN.match(token.token)
+        assert len(token.token) == 26 and token_format.TYPED_TOKEN.match(token.token)
         tokens.pause_token(session, token.id, reason="poster torn")
         assert tokens.lookup(session, token.token).state is TokenState.PAUSED
         with pytest.raises(TokenError):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from survey_app.db import get_session, write_transaction
 from survey_app.models import AuditEntry, PosterToken
-from survey_app.services import tokens
+from survey_app.services import token_format, tokens
 from tests.survey_app.survey_factories import make_survey
 
 
@@ -173,4 +173,4 @@ def test_display_token_groups():
     assert tokens.display_token(KNOWN) == "01234-56789-abcd-efgh-jkmn-pqrs"
     assert tokens.normalise_typed(tokens.display_token(KNOWN).upper()) == KNOWN
     fresh = tokens.generate_token()
-    assert len(fresh) == 26 and tokens.TYPED_TOKEN.match(fresh)
+    assert len(fresh) == 26 and token_format.TYPED_TOKEN.match(fresh)
