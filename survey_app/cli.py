@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from survey_app.commands import audit, backup, purge, rules, server, translate, users
+from survey_app.commands import audit, backup, purge, rules, server, setup, translate, users
 from survey_app.commands import posters as poster_commands
 from survey_app.commands import rounds as rounds_commands
 from survey_app.commands import stats as stats_commands
@@ -32,3 +32,4 @@ main.add_command(translate.translate)
 main.add_command(rounds_commands.rounds)
 main.add_command(poster_commands.posters)
 main.add_command(stats_commands.stats)
+main.add_command(setup.ward)  # also adds `groups import` and `rounds create|open|close`
