@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from survey_app.db import get_session
+from survey_app.models import Ward
 
 bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
 def index() -> str:
-    """What this site is, with a way in for staff."""
-    return render_template("home.html")
+    """What this site is, each ward's public survey results, and a way in for staff."""
+    wards = get_session().execute(select(Ward.code, Ward.name).order_by(Ward.name)).all()
+    return render_template("home.html", wards=wards)
 
 
 @bp.get("/healthz")
