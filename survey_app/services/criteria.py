@@ -12,27 +12,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from flask import has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assessment.inputs import InvalidInputs, validate_inputs
-from assessment.ruleset import InputSpec, RuleSet, Text, load_rules
-from survey_app.auth import can_access_ward, can_edit_unit, can_read_unit
+from assessment.ruleset import InputSpec, RuleSet
+from survey_app.auth import can_access_ward, can_edit_unit
 from survey_app.i18n import _, current_language
 from survey_app.models import AssessmentRound, CriterionEntry, CriterionValue, RoundWorkflow, User
 from survey_app.models.criteria import SOURCE_NOTE_MAX
 from survey_app.services import audit
-
-# The rule file's group of inputs shared by several criteria (e.g. the ward's child population).
-SHARED_SECTION = "ward"
-# Shared figures are the consolidating officer's (DOMAIN.md: the culture-social officer
-# consolidates all criteria), so their section belongs to that unit.
-SHARED_OWNER = "vhxh"
-# Criteria scored from the survey are filled by the survey statistics, not typed in.
-SURVEY_SCALE = "survey"
+from survey_app.services.criteria_sections import (  # re-exported: callers use criteria.*
+    SHARED_SECTION,
+    Section,
+    entered_sections,
+    readable_sections,
+    rules_for,
+    section,
+    sections,
+)
 
 Value = int | bool | None
 
@@ -51,24 +51,6 @@ class WorkspaceError(ValueError):
         self.errors = dict(errors or {})
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
-    """What one form enters: a criterion's own inputs, or the shared ward-wide inputs."""
-
-    id: str
-    number: int | None
-    name: Text | None
-    unit: str
-    inputs: tuple[InputSpec, ...]
-    from_survey: bool = False
-
-    def title(self, lang: str) -> str:
-        """E.g. "Tiêu chí 7: Trẻ em dưới 1 tuổi ..." (the shared section: a fixed title)."""
-        if self.name is None:
-            return _("Số liệu dùng chung của phường")
-        return _("Tiêu chí %(n)d: %(name)s", n=self.number or 0, name=self.name.get(lang))
-
-
 def note_key(key: str) -> str:
     """The key of a source-note message in ``WorkspaceError.errors`` (values use the input key)."""
     return f"{key}#note"
@@ -82,35 +64,6 @@ def lang() -> str:
 def now() -> dt.datetime:
     """The current UTC time without tzinfo (how every timestamp here is stored)."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-def rules_for(round_: AssessmentRound) -> RuleSet:
-    """The round's rule set (by its stored version; shipped files are cached)."""
-    return load_rules(round_.rule_version)
-
-
-def sections(rules: RuleSet) -> list[Section]:
-    """The shared section (when the rule file has shared inputs), then one per criterion."""
-    shared = tuple(spec for spec in rules.inputs if spec.group == SHARED_SECTION)
-    result = [Section(SHARED_SECTION, None, None, SHARED_OWNER, shared)] if shared else []
-    for crit in rules.criteria:
-        own = tuple(spec for spec in rules.inputs if spec.group == crit.id)
-        survey = all(ind.scale == SURVEY_SCALE for ind in crit.indicators)
-        result.append(Section(crit.id, crit.number, crit.name, crit.unit, own, survey))
-    return result
-
-
-def section(rules: RuleSet, section_id: str) -> Section:
-    """The section with this id (KeyError when the rule file has none)."""
-    for item in sections(rules):
-        if item.id == section_id:
-            return item
-    raise KeyError(section_id)
-
-
-def entered_sections(rules: RuleSet) -> list[Section]:
-    """The sections staff type in (the survey criterion is filled from the survey)."""
-    return [s for s in sections(rules) if not s.from_survey and s.inputs]
 
 
 def stored_values(session: Session, round_id: int) -> dict[str, CriterionValue]:
@@ -130,11 +83,6 @@ def entries(session: Session, round_id: int) -> dict[str, CriterionEntry]:
     """The entry state rows of a round, by section id (absent = draft, nothing entered)."""
     rows = session.scalars(select(CriterionEntry).where(CriterionEntry.round_id == round_id))
     return {row.criterion: row for row in rows}
-
-
-def readable_sections(user: User | None, rules: RuleSet) -> list[Section]:
-    """The sections ``user`` may read: a unit officer only their unit's."""
-    return [s for s in sections(rules) if can_read_unit(user, s.unit)]
 
 
 def stage_of(session: Session, round_id: int) -> str:
