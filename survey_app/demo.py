@@ -114,6 +114,12 @@ def build_demo(
             locality_type="other",
             locality_basis="Phường thuộc thành phố trực thuộc tỉnh (dữ liệu minh họa)",
             recognising_authority=authority,
+            # The signatories of the ward's 2024 plan (KT. CHỦ TỊCH / PHÓ CHỦ TỊCH).
+            parent_body="UBND THÀNH PHỐ BẮC GIANG",
+            chair_name="Vũ Văn Trung",
+            chair_title="Phó Chủ tịch UBND phường",
+            signer_name="Vũ Văn Trung",
+            signer_role="vice",
         )
         session.add(ward)
         session.flush()

@@ -15,7 +15,7 @@ import datetime as dt
 import io
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
@@ -28,6 +28,7 @@ from survey_app.commands.survey import groups
 
 MAX_CSV_BYTES = 5 * 1024 * 1024  # a ward's group list is a few kilobytes
 GROUP_COLUMNS = ("name", "children", "residents")
+Command = Callable[..., Any]
 
 
 def _fail(errors: list[str], heading: str = "nothing was written") -> NoReturn:
@@ -108,6 +109,28 @@ def parse_groups_csv(data: bytes) -> list[dict[str, Any]]:
 # ----------------------------------------------------------------------------- ward
 
 
+def _signatory_options(default: str | None) -> Callable[[Command], Command]:
+    """The dossier's signatory options (``default`` "" on create, None = keep on update)."""
+    options = (
+        click.option("--parent-body", default=default, help='e.g. "UBND THÀNH PHỐ BẮC GIANG".'),
+        click.option("--chair-name", default=default, help="Chair of the assessment council."),
+        click.option("--chair-title", default=default, help='e.g. "Phó Chủ tịch UBND phường".'),
+        click.option("--signer-name", default=default, help="Who signs the dossier."),
+        click.option(
+            "--signer-role",
+            default=None if default is None else "chair",
+            help="chair (CHỦ TỊCH) or vice (KT. CHỦ TỊCH / PHÓ CHỦ TỊCH).",
+        ),
+    )
+
+    def decorate(command: Command) -> Command:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
 @click.group("ward")
 def ward() -> None:
     """Wards (phường, xã, thị trấn): create, update their details, list them."""
@@ -122,6 +145,7 @@ def ward() -> None:
 )
 @click.option("--basis", "locality_basis", default="", help="Legal basis of the locality type.")
 @click.option("--authority", "recognising_authority", default="", help="Recognising authority.")
+@_signatory_options("")
 @with_app
 def create_ward(code: str, **fields: str) -> None:
     """Register the ward CODE (a permanent slug such as dinh-ke)."""
@@ -143,6 +167,7 @@ def create_ward(code: str, **fields: str) -> None:
 @click.option("--locality-type", default=None, help="A locality id of the rule file.")
 @click.option("--basis", "locality_basis", default=None, help="Legal basis of the locality type.")
 @click.option("--authority", "recognising_authority", default=None)
+@_signatory_options(None)
 @click.option("--reason", required=True, help="Why (kept in the audit log).")
 @with_app
 def update_ward(code: str, reason: str, **fields: str | None) -> None:

@@ -28,6 +28,8 @@ from assessment.survey.stats import RateEstimate, SurveyRates
 Language = Literal["vi", "en"]
 SIGNER_CHAIR = "CHỦ TỊCH"
 SIGNER_VICE = "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"  # the "/" separates the two printed lines
+# A ward's stored signer role (`survey_app.models.wards.SIGNER_ROLES`) → the printed title.
+SIGNER_TITLES = {"chair": SIGNER_CHAIR, "vice": SIGNER_VICE}
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,9 @@ from survey_app.db import Base
 # Allowed values are listed once, here, and enforced by CHECK constraints.
 ROUND_STATUSES = ("open", "closed")
 TOKEN_STATUSES = ("active", "paused", "rotated", "revoked")
+# Who signs the ward's documents: the chair, or a vice-chair "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH".
+# Checked by the setup service (no CHECK: SQLite cannot add one without rebuilding the table).
+SIGNER_ROLES = ("chair", "vice")
 
 
 class Ward(Base):
@@ -27,6 +30,12 @@ class Ward(Base):
     locality_type: Mapped[str] = mapped_column(String(64))
     locality_basis: Mapped[str] = mapped_column(Text, default="")
     recognising_authority: Mapped[str] = mapped_column(String(300), default="")
+    # Printed on the dossier; set once per ward ("" = not set, the dossier prints blanks).
+    parent_body: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    chair_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    chair_title: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    signer_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    signer_role: Mapped[str] = mapped_column(String(16), default="chair", server_default="chair")
     created_at: Mapped[dt.datetime] = mapped_column(server_default=func.current_timestamp())
 
     groups: Mapped[list[ResidentialGroup]] = relationship(

@@ -128,7 +128,9 @@ def build_dossier_data(session: Session, round_: AssessmentRound, language: str)
     locality = rules.locality(ward.locality_type)
     return dd.DossierData(
         ward_name=ward.name,
-        ward_admin_parent=f"UBND {ward.province.upper()}" if ward.province else "",
+        # Set per ward; the province is only a guess (wrong for a ward of a city).
+        ward_admin_parent=ward.parent_body
+        or (f"UBND {ward.province.upper()}" if ward.province else ""),
         province=ward.province,
         place_name=ward.name.removeprefix("Phường ").removeprefix("Xã "),
         locality_label=locality.label.get(language) if locality else ward.locality_type,
@@ -144,7 +146,10 @@ def build_dossier_data(session: Session, round_: AssessmentRound, language: str)
         source_notes=tuple(notes),
         survey=survey_section(session, round_),
         council=dd.CouncilSection(
-            chair_name="", chair_title="", members=members, approvals=tuple(approvals)
+            chair_name=ward.chair_name,
+            chair_title=ward.chair_title,
+            members=members,
+            approvals=tuple(approvals),
         ),
         stage=stage(session, round_.id),
         locked=(
@@ -153,7 +158,8 @@ def build_dossier_data(session: Session, round_: AssessmentRound, language: str)
             else None
         ),
         audit_head=audit.chain_head(session),
-        signer_name="",
+        signer_name=ward.signer_name,
+        signer_title=dd.SIGNER_TITLES.get(ward.signer_role, dd.SIGNER_CHAIR),
         language="en" if language == "en" else "vi",
         letter_number=flow.letter_number if flow is not None else "",
     )

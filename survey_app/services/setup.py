@@ -24,7 +24,7 @@ from assessment import ruleset
 from survey_app.db import write_transaction
 from survey_app.demo import poster_cap
 from survey_app.models import AssessmentRound, ResidentialGroup, Ward
-from survey_app.models.wards import ROUND_STATUSES
+from survey_app.models.wards import ROUND_STATUSES, SIGNER_ROLES
 from survey_app.services import audit, tokens
 
 if TYPE_CHECKING:
@@ -37,8 +37,9 @@ AUTHORITY_MAX = 300
 MAX_POPULATION = 1_000_000
 MAX_GROUP_ROWS = 2_000  # a ward has dozens of groups; this only stops a wrong file early
 REASON_MIN_LENGTH = 5
+SIGNATORY_FIELDS = ("parent_body", "chair_name", "chair_title", "signer_name", "signer_role")
 WARD_FIELDS = ("code", "name", "province", "locality_type", "locality_basis")
-WARD_FIELDS += ("recognising_authority",)
+WARD_FIELDS += ("recognising_authority", *SIGNATORY_FIELDS)  # signatories: printed on dossiers
 
 
 class SetupError(ValueError):
@@ -148,10 +149,12 @@ def _check_ward_fields(values: dict[str, str]) -> list[str]:
         )
     if "name" in values and not 0 < len(values["name"]) <= NAME_MAX:
         errors.append(f"name: required, at most {NAME_MAX} characters")
-    if "province" in values and len(values["province"]) > NAME_MAX:
-        errors.append(f"province: at most {NAME_MAX} characters")
-    if "recognising_authority" in values and len(values["recognising_authority"]) > AUTHORITY_MAX:
-        errors.append(f"recognising authority: at most {AUTHORITY_MAX} characters")
+    limits = dict.fromkeys(("province", *SIGNATORY_FIELDS[:-1]), NAME_MAX)
+    for key, limit in (limits | {"recognising_authority": AUTHORITY_MAX}).items():
+        if len(values.get(key, "")) > limit:
+            errors.append(f"{key.replace('_', ' ')}: at most {limit} characters")
+    if values.get("signer_role", "chair") not in SIGNER_ROLES:
+        errors.append(f"signer role {values['signer_role']!r}: use {' or '.join(SIGNER_ROLES)}")
     if "locality_type" in values:
         known = locality_ids()
         if values["locality_type"] not in known:
@@ -173,6 +176,7 @@ def create_ward(
     recognising_authority: str = "",
     actor: User | None = None,
     reason: str = "",
+    **signatories: str,
 ) -> Ward:
     """Use case: register a ward (one transaction, audited "ward.create").
 
@@ -186,6 +190,7 @@ def create_ward(
         locality_type=locality_type,
         locality_basis=locality_basis,
         recognising_authority=recognising_authority,
+        **signatories,
     )
     errors = _check_ward_fields(values)
     if errors:
@@ -210,6 +215,7 @@ def update_ward(
     locality_basis: str | None = None,
     recognising_authority: str | None = None,
     actor: User | None = None,
+    **signatories: str | None,
 ) -> Ward:
     """Use case: change a ward's details (None = keep), audited "ward.update" with old/new.
 
@@ -222,6 +228,7 @@ def update_ward(
         locality_type=locality_type,
         locality_basis=locality_basis,
         recognising_authority=recognising_authority,
+        **signatories,
     )
     errors = _check_ward_fields(values)
     if errors:

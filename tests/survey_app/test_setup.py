@@ -375,3 +375,70 @@ def test_service_validates_rows_given_as_python_values(app, db_session):
         db_session, "thu", [{"name": " Tổ  1 ", "children": 3, "residents": 5}]
     )
     assert [row.name for row in result.created] == ["Tổ 1"]
+
+
+def test_ward_signatories_are_set_normalised_and_audited(app, runner, ward):
+    decomposed = unicodedata.normalize("NFD", "Vũ Văn Trung")
+    result = cfw(
+        runner,
+        "ward",
+        "update",
+        ward,
+        "--parent-body",
+        "  UBND THÀNH PHỐ BẮC GIANG ",
+        "--chair-name",
+        decomposed,
+        "--chair-title",
+        "Phó Chủ tịch UBND phường",
+        "--signer-name",
+        decomposed,
+        "--signer-role",
+        "vice",
+        "--reason",
+        "Theo Kế hoạch năm 2024",
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        session = get_session()
+        stored = session.scalars(select(Ward)).one()
+        assert stored.parent_body == "UBND THÀNH PHỐ BẮC GIANG"
+        assert stored.signer_name == stored.chair_name == "Vũ Văn Trung"  # NFC
+        assert stored.signer_role == "vice"
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "ward.update")).one()
+        old, new = json.loads(entry.old), json.loads(entry.new)
+    assert old["signer_name"] == old["parent_body"] == "" and old["signer_role"] == "chair"
+    assert new["signer_name"] == "Vũ Văn Trung" and new["signer_role"] == "vice"
+    assert new["chair_title"] == "Phó Chủ tịch UBND phường"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--signer-role", "deputy"], "signer role 'deputy': use chair or vice"),
+        (["--signer-name", "x" * 201], "signer name: at most 200 characters"),
+        (["--parent-body", "x" * 201], "parent body: at most 200 characters"),
+    ],
+)
+def test_bad_ward_signatories_exit_2_and_write_nothing(app, runner, ward, args, message):
+    before = counts(app)
+    result = cfw(runner, "ward", "update", ward, *args, "--reason", "Theo Kế hoạch")
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+    created = cfw(runner, *[a.replace("dinh-ke", "dinh-ke-2") for a in WARD], *args)
+    assert created.exit_code == 2 and message in created.output
+    assert counts(app) == before
+
+
+def test_service_rejects_an_unknown_signer_role(app, db_session):
+    from survey_app.services import setup
+
+    with pytest.raises(setup.SetupError, match="signer role 'Chủ tịch'"):
+        setup.create_ward(
+            db_session, code="thu", name="Phường Thử", locality_type="other", signer_role="Chủ tịch"
+        )
+    ward = setup.create_ward(
+        db_session, code="thu", name="Phường Thử", locality_type="other", signer_name="A"
+    )
+    assert (ward.signer_name, ward.signer_role, ward.parent_body) == ("A", "chair", "")
+    with pytest.raises(setup.SetupError, match="signer role ''"):
+        setup.update_ward(db_session, "thu", reason="Sửa người ký", signer_role="")
