@@ -64,9 +64,8 @@ def clean_text(value: Any) -> str:
 
 
 def _reason(reason: str, actor: User | None) -> str:
-    if actor is not None:
-        return reason
-    return f"cli: {reason}" if reason else "cli"
+    """The audited reason; changes from the command line (no actor) are marked "cli"."""
+    return reason if actor is not None else (f"cli: {reason}" if reason else "cli")
 
 
 def _require_reason(reason: str) -> str:
@@ -128,18 +127,6 @@ def _audit(
 # ----------------------------------------------------------------------------- wards
 
 
-def _clean_ward_fields(**given: Any) -> dict[str, str]:
-    """The given ward fields as stored (None = not given). The legal basis keeps its line
-    breaks (it may quote a decision); the codes are only stripped."""
-    return {
-        key: str(value).strip()
-        if key in ("code", "locality_type", "locality_basis")
-        else clean_text(value)
-        for key, value in given.items()
-        if value is not None
-    }
-
-
 def _check_ward_fields(values: dict[str, str]) -> list[str]:
     """Every problem with the ward fields present in ``values`` (already cleaned)."""
     errors = []
@@ -165,6 +152,24 @@ def _check_ward_fields(values: dict[str, str]) -> list[str]:
     return errors
 
 
+def _valid_ward_fields(**given: Any) -> dict[str, str]:
+    """The given ward fields as stored (None = not given), or SetupError listing every problem.
+
+    The legal basis keeps its line breaks (it may quote a decision); codes are only stripped.
+    """
+    values = {
+        key: str(value).strip()
+        if key in ("code", "locality_type", "locality_basis")
+        else clean_text(value)
+        for key, value in given.items()
+        if value is not None
+    }
+    errors = _check_ward_fields(values)
+    if errors:
+        raise SetupError(errors)
+    return values
+
+
 def create_ward(
     session: Session,
     *,
@@ -183,7 +188,7 @@ def create_ward(
     ``code`` is the ward's permanent slug (it appears in public result URLs), so it is
     checked strictly; ``locality_type`` must be a locality id of the default rule file.
     """
-    values = _clean_ward_fields(
+    values = _valid_ward_fields(
         code=code,
         name=name,
         province=province,
@@ -192,9 +197,6 @@ def create_ward(
         recognising_authority=recognising_authority,
         **signatories,
     )
-    errors = _check_ward_fields(values)
-    if errors:
-        raise SetupError(errors)
     with write_transaction(session):
         if session.execute(select(Ward.id).where(Ward.code == values["code"])).first():
             raise SetupError(f"a ward with code {values['code']!r} already exists")
@@ -222,7 +224,7 @@ def update_ward(
     The locality type decides the recognition threshold, so every change needs a reason.
     """
     reason = _require_reason(reason)
-    values = _clean_ward_fields(
+    values = _valid_ward_fields(
         name=name,
         province=province,
         locality_type=locality_type,
@@ -230,9 +232,6 @@ def update_ward(
         recognising_authority=recognising_authority,
         **signatories,
     )
-    errors = _check_ward_fields(values)
-    if errors:
-        raise SetupError(errors)
     with write_transaction(session):
         ward = get_ward(session, code)
         old = snapshot(ward)
