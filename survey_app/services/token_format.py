@@ -43,3 +43,8 @@ def display_token(token: str) -> str:
         parts.append(token[start:end])
         start = end
     return "-".join(parts)
+
+
+def survey_url(base_url: str, token: str) -> str:
+    """The address printed on a poster (and encoded in its QR code)."""
+    return f"{base_url.rstrip('/')}/q/{token}"

@@ -25,6 +25,7 @@ from survey_app.services.token_format import (  # re-exported: callers use token
     display_token,
     generate_token,
     normalise_typed,
+    survey_url,
 )
 
 if TYPE_CHECKING:
@@ -176,11 +177,6 @@ def current_token(session: Session, group_id: int, round_id: int) -> PosterToken
         .order_by(PosterToken.id.desc())
         .limit(1)
     ).scalar()
-
-
-def survey_url(base_url: str, token: str) -> str:
-    """The address printed on a poster (and encoded in its QR code)."""
-    return f"{base_url.rstrip('/')}/q/{token}"
 
 
 # ----------------------------------------------------------------------------- changes
