@@ -77,12 +77,19 @@ def _garbage(source: str) -> st.SearchStrategy[bytes]:
 
 RULES_SOURCE = RULES_FILE.read_text(encoding="utf-8")
 INSTRUMENT_SOURCE = INSTRUMENT_FILE.read_text(encoding="utf-8")
-LOADER_SETTINGS = settings(
-    max_examples=120,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+
+
+def _bounded(examples: int) -> settings:
+    """Hypothesis settings for a file fuzz: bounded examples, no deadline, no example store."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+
+
+LOADER_SETTINGS = _bounded(120)
 
 
 @LOADER_SETTINGS
@@ -153,12 +160,7 @@ def _assert_clean_exit(result, codes: tuple[int, ...]) -> None:
         assert "error" in result.output.lower(), result.output
 
 
-CLI_SETTINGS = settings(
-    max_examples=60,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+CLI_SETTINGS = _bounded(60)
 
 
 @CLI_SETTINGS
