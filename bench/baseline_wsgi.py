@@ -28,7 +28,7 @@ StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 
 def make_engine(path: str) -> Engine:
-    """An engine with the same durability settings as survey_app.db.make_engine."""
+    """An engine with the same durability settings as survey_app.core.db.make_engine."""
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 5.0})
 
     @event.listens_for(engine, "connect")

@@ -1,6 +1,6 @@
 """Benchmark: the round's dossier PDF (request letter, report, minutes) of the example ward.
 
-Run: ``python bench/bench_dossier.py``. Compares survey_app.documents.dossier.render_dossier_pdf on
+Run: ``python bench/bench_dossier.py``. Compares survey_app.dossier.pdf.render_dossier_pdf on
 ``example_dossier()`` with a baseline measured in the same run: a bare reportlab platypus document
 of the same page count, one paragraph per page and one 15-row table, in the same embedded serif
 font. No budget in QUALITY.md: it reports the ratio and always exits 0.
@@ -23,9 +23,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table
 
-from survey_app.documents.dossier import render_dossier_pdf
-from survey_app.documents.dossier_data import example_dossier
-from survey_app.documents.dossier_style import SERIF, register_serif
+from survey_app.dossier.data import example_dossier
+from survey_app.dossier.pdf import render_dossier_pdf
+from survey_app.dossier.style import SERIF, register_serif
 
 RUNS = 5
 DATA = example_dossier()

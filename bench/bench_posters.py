@@ -1,7 +1,7 @@
 """Benchmark: 100 A4 survey posters in one PDF (budget <= 3 s, QUALITY.md "Posters").
 
 Run: ``python bench/bench_posters.py``. Compares
-survey_app.documents.posters.render_posters_pdf with a
+survey_app.posters.pdf.render_posters_pdf with a
 baseline measured in the same run: a bare reportlab PDF of 100 pages, each with one line of
 Helvetica and a QR code drawn the simplest way (``qrcode.make`` at the same error-correction level,
 placed as a bitmap with ``drawImage``). Every run uses
@@ -30,7 +30,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from survey_app.documents.posters import PosterData, render_posters_pdf
+from survey_app.posters.pdf import PosterData, render_posters_pdf
 
 BASE = "https://dinhke.bacgiang.gov.vn/khao-sat"
 POSTERS = 100

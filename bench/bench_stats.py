@@ -36,8 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from _table import Row, print_table, ratio, verdict  # bench/ is on sys.path when run directly
 from sqlalchemy import text
 
-from survey_app import migrate
-from survey_app.db import make_engine
+from survey_app.core import migrate
+from survey_app.core.db import make_engine
 
 GROUPS = 100
 ANSWERS = 1_000_000
@@ -149,11 +149,11 @@ def median_ms(run: Callable[[], object], runs: int = RUNS) -> float:
 def main() -> int:
     """Build, measure, print the table; always 0 (the table says PASS or FAIL)."""
     from assessment.survey.counts import counts_from_rows
+    from survey_app.accounts.users import create_user
     from survey_app.app import create_app
-    from survey_app.db import get_session, write_transaction
-    from survey_app.queries.survey_counts import count_rows, populations, recount_rows
-    from survey_app.services import dashboard
-    from survey_app.services.accounts import create_user
+    from survey_app.core.db import get_session, write_transaction
+    from survey_app.results import dashboard
+    from survey_app.results.counts import count_rows, populations, recount_rows
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.sqlite3"

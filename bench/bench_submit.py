@@ -67,9 +67,9 @@ def prepare(db: Path) -> tuple[str, tuple[int, int, int]]:
     cfw = Path(sys.executable).with_name("cfw")
     subprocess.run([str(cfw), "init"], env=env, check=True, capture_output=True)
     from survey_app.app import create_app
-    from survey_app.db import get_session, write_transaction
+    from survey_app.core.db import get_session, write_transaction
     from survey_app.models import AssessmentRound, ResidentialGroup, Ward
-    from survey_app.services import tokens
+    from survey_app.survey import tokens
 
     app = create_app({"DATABASE_URL": f"sqlite:///{db}", "SECRET_KEY": SECRET})
     with app.app_context(), write_transaction(get_session()) as session:

@@ -2,17 +2,41 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from flask_wtf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from survey_app import auth, config, db, i18n, security
+from survey_app.accounts import auth
+from survey_app.accounts import views as account_views
+from survey_app.core import config, db, i18n, security
+from survey_app.core.paths import STATIC, TEMPLATES
+from survey_app.home import staff_views
+from survey_app.home import views as home_views
+from survey_app.posters import leader_views, paper_views, token_views
+from survey_app.posters import views as poster_views
+from survey_app.results import views as result_views
+from survey_app.survey import views as survey_views
+from survey_app.workspace import criteria_views, round_views, scorecard_views
 
-ROOT = Path(__file__).resolve().parent.parent
 csrf = CSRFProtect()
+
+# Every feature's URL map, in the order they are attached.
+BLUEPRINTS = (
+    home_views.bp,
+    account_views.bp,
+    staff_views.bp,
+    survey_views.bp,
+    result_views.bp,
+    poster_views.bp,
+    token_views.bp,
+    leader_views.bp,
+    paper_views.bp,
+    criteria_views.bp,
+    scorecard_views.bp,
+    round_views.bp,
+)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -20,8 +44,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        template_folder=str(TEMPLATES),
+        static_folder=str(STATIC),
     )
     config.load_config(app, test_config)
     if app.config.get("TRUSTED_PROXIES"):
@@ -34,34 +58,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     security.init_app(app)
     auth.init_app(app)
-    register_blueprints(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
     return app
-
-
-def register_blueprints(app: Flask) -> None:
-    """Attach every feature's URL map."""
-    from survey_app.views import home
-
-    app.register_blueprint(home.bp)
-    from survey_app.views import auth as auth_views
-    from survey_app.views import staff
-
-    app.register_blueprint(auth_views.bp)
-    app.register_blueprint(staff.bp)
-    from survey_app.views import public
-
-    app.register_blueprint(public.bp)
-    from survey_app.views import dashboard
-
-    app.register_blueprint(dashboard.bp)
-    from survey_app.views import leader, paper, poster_tokens, posters
-
-    app.register_blueprint(posters.bp)
-    app.register_blueprint(poster_tokens.bp)
-    app.register_blueprint(leader.bp)
-    app.register_blueprint(paper.bp)
-    from survey_app.views import criteria, rounds, scorecard
-
-    app.register_blueprint(criteria.bp)
-    app.register_blueprint(scorecard.bp)
-    app.register_blueprint(rounds.bp)

@@ -12,9 +12,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
-from survey_app import migrate
 from survey_app.app import create_app
-from survey_app.db import Base, make_engine
+from survey_app.core import migrate
+from survey_app.core.db import Base, make_engine
 
 PG_URL = os.environ.get("DATABASE_URL", "")
 
@@ -100,7 +100,7 @@ def runner(app: Flask):
 @pytest.fixture
 def db_session(app: Flask):
     """The session of an app context, for arranging and checking data."""
-    from survey_app.db import get_session
+    from survey_app.core.db import get_session
 
     with app.app_context():
         yield get_session()
@@ -118,9 +118,9 @@ def make_user(app: Flask):
     """
     from sqlalchemy import select
 
-    from survey_app.db import get_session, write_transaction
+    from survey_app.accounts.users import create_user
+    from survey_app.core.db import get_session, write_transaction
     from survey_app.models import ResidentialGroup, Ward
-    from survey_app.services.accounts import create_user
 
     def _make(username: str, role: str = "admin", **kwargs) -> int:
         with app.app_context(), write_transaction(get_session()) as session:

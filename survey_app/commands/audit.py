@@ -16,8 +16,8 @@ def audit() -> None:
 @with_app
 def verify() -> None:
     """Recompute the chain; exit 1 naming the first bad row, 0 when intact."""
-    from survey_app.db import get_session
-    from survey_app.services import audit as audit_log
+    from survey_app.audit import log as audit_log
+    from survey_app.core.db import get_session
 
     session = get_session()
     result = audit_log.verify(session)
@@ -39,8 +39,8 @@ def verify() -> None:
 @with_app
 def show(entity: str | None, entity_id: str | None, limit: int) -> None:
     """The newest changes first: when, who (role/unit), what, old → new, why."""
-    from survey_app.db import get_session
-    from survey_app.services import audit as audit_log
+    from survey_app.audit import log as audit_log
+    from survey_app.core.db import get_session
 
     if entity_id is not None and not entity:
         raise click.UsageError("--id needs --entity.")

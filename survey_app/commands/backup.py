@@ -14,8 +14,8 @@ from flask import current_app
 from sqlalchemy import Engine
 
 from survey_app.commands.appctx import with_app
-from survey_app.services import backup as svc
-from survey_app.services import restore as restore_svc
+from survey_app.ops import backup as svc
+from survey_app.ops import restore as restore_svc
 
 EXIT_POSTGRES = 2
 
@@ -70,7 +70,7 @@ def _counts_line(counts: dict[str, int]) -> str:
 @with_app
 def backup(directory: Path | None, keep: int) -> None:
     """Back up the SQLite database (backup API), check it and write its manifest."""
-    from survey_app import db
+    from survey_app.core import db
 
     engine = db.engine()
     _refuse_postgres(engine, "backup")
@@ -102,7 +102,7 @@ def backup(directory: Path | None, keep: int) -> None:
 @with_app
 def restore(file: Path, dry_run: bool, directory: Path | None, force: bool) -> None:
     """Replace the SQLite database with a checked backup. Stop the app first."""
-    from survey_app import db, migrate
+    from survey_app.core import db, migrate
 
     engine = db.engine()
     _refuse_postgres(engine, "restore")

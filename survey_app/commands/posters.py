@@ -44,11 +44,11 @@ def posters(
     from flask import current_app
     from sqlalchemy import select
 
-    from survey_app.db import get_session
-    from survey_app.documents.posters import render_posters_pdf
-    from survey_app.documents.qr_codes import PosterURLError, qr_zip
+    from survey_app.core.db import get_session
     from survey_app.models import AssessmentRound, ResidentialGroup
-    from survey_app.services import posters as poster_service
+    from survey_app.posters import data as poster_service
+    from survey_app.posters.pdf import render_posters_pdf
+    from survey_app.posters.qr import PosterURLError, qr_zip
 
     session = get_session()
     base = current_app.config["PUBLIC_BASE_URL"]

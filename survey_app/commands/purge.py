@@ -22,8 +22,8 @@ from survey_app.commands.appctx import with_app
 @with_app
 def purge(before: dt.datetime, dry_run: bool, yes: bool) -> None:
     """Delete raw answers and comments of CLOSED rounds; aggregates and audit log stay."""
-    from survey_app.db import get_session
-    from survey_app.services import retention
+    from survey_app.core.db import get_session
+    from survey_app.ops import retention
 
     day = before.date()
     session = get_session()

@@ -37,9 +37,9 @@ score_group.add_command(score_file, name="file")
 @with_app
 def verify(round_id: int) -> None:
     """Recompute ROUND_ID's locked score from its stored inputs and rule version; compare."""
-    from survey_app.db import get_session
+    from survey_app.core.db import get_session
     from survey_app.models import AssessmentRound
-    from survey_app.services.rounds import verify_locked
+    from survey_app.workspace.workflow import verify_locked
 
     session = get_session()
     round_ = session.get(AssessmentRound, round_id)
@@ -71,10 +71,10 @@ def list_rounds() -> None:
     """Every round: id, ward, name, period, rule version, stage and locked total."""
     from sqlalchemy import select
 
-    from survey_app.db import get_session
+    from survey_app.core.db import get_session
     from survey_app.models import AssessmentRound
-    from survey_app.services.rounds import stage
-    from survey_app.services.scorecard import active_lock
+    from survey_app.workspace.scorecard import active_lock
+    from survey_app.workspace.workflow import stage
 
     session = get_session()
     found: list[Any] = list(session.scalars(select(AssessmentRound).order_by(AssessmentRound.id)))

@@ -11,7 +11,7 @@ from survey_app.commands.appctx import with_app
 @with_app
 def init() -> None:
     """Create the database or bring it to the newest schema."""
-    from survey_app import db, migrate
+    from survey_app.core import db, migrate
 
     engine = db.engine()
     before = migrate.current_revision(engine)

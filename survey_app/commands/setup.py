@@ -44,7 +44,7 @@ def _reported(heading: str = "nothing was written") -> Iterator[None]:
     """Turn a SetupError from a service into the listed errors and exit 2."""
     from sqlalchemy.exc import IntegrityError
 
-    from survey_app.services.setup import SetupError
+    from survey_app.admin.setup import SetupError
 
     try:
         yield
@@ -65,7 +65,7 @@ def parse_groups_csv(data: bytes) -> list[dict[str, Any]]:
     Vietnamese and other comma-decimal locales saves CSV that way). Raises SetupError for a
     file that is not such a table; the values are checked by `validate_group_rows`.
     """
-    from survey_app.services.setup import SetupError, clean_text
+    from survey_app.admin.setup import SetupError, clean_text
 
     try:
         text = data.decode("utf-8-sig")
@@ -149,8 +149,8 @@ def ward() -> None:
 @with_app
 def create_ward(code: str, **fields: str) -> None:
     """Register the ward CODE (a permanent slug such as dinh-ke)."""
-    from survey_app.db import get_session
-    from survey_app.services import setup
+    from survey_app.admin import setup
+    from survey_app.core.db import get_session
 
     with _reported():
         created = setup.create_ward(get_session(), code=code, **fields)
@@ -172,8 +172,8 @@ def create_ward(code: str, **fields: str) -> None:
 @with_app
 def update_ward(code: str, reason: str, **fields: str | None) -> None:
     """Change the details of ward CODE; only the options given change."""
-    from survey_app.db import get_session
-    from survey_app.services import setup
+    from survey_app.admin import setup
+    from survey_app.core.db import get_session
 
     with _reported():
         updated = setup.update_ward(get_session(), code, reason=reason, **fields)
@@ -188,8 +188,8 @@ def update_ward(code: str, reason: str, **fields: str | None) -> None:
 @with_app
 def list_wards(fmt: str) -> None:
     """Every ward with its locality type and its numbers of groups and rounds."""
-    from survey_app.db import get_session
-    from survey_app.services import setup
+    from survey_app.admin import setup
+    from survey_app.core.db import get_session
 
     rows = [
         {"id": w.id, **setup.snapshot(w), "groups": len(w.groups), "rounds": len(w.rounds)}
@@ -221,8 +221,8 @@ def import_groups(ward_code: str, file: Path, dry_run: bool) -> None:
     All rows or none: every problem is listed by row number. A group already there gets the
     new populations; groups missing from the file are kept.
     """
-    from survey_app.db import get_session
-    from survey_app.services import group_import
+    from survey_app.admin import group_import
+    from survey_app.core.db import get_session
 
     if file.stat().st_size > MAX_CSV_BYTES:
         _fail([f"{file} is larger than {MAX_CSV_BYTES // 1024 // 1024} MB"])
@@ -277,8 +277,9 @@ def create_round(
     from flask import current_app
 
     from assessment import instrument
-    from survey_app.db import get_session
-    from survey_app.services import setup, tokens
+    from survey_app.admin import setup
+    from survey_app.core.db import get_session
+    from survey_app.survey import tokens
 
     instrument_version = instrument_version or setup.default_instrument_version()
     if instrument_version is None:
@@ -308,8 +309,8 @@ def create_round(
 
 
 def _set_status(round_id: int, status: str, reason: str) -> None:
-    from survey_app.db import get_session
-    from survey_app.services.setup import set_round_status
+    from survey_app.admin.setup import set_round_status
+    from survey_app.core.db import get_session
 
     with _reported():
         round_ = set_round_status(get_session(), round_id, status, reason=reason)

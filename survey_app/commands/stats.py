@@ -20,9 +20,9 @@ def stats_data(round_id: int | None, include_flagged: bool) -> dict[str, Any]:
     from sqlalchemy import select
 
     from assessment.survey.types import Hidden, jsonable
-    from survey_app.db import get_session
+    from survey_app.core.db import get_session
     from survey_app.models import AssessmentRound
-    from survey_app.services.dashboard import build_dashboard
+    from survey_app.results.dashboard import build_dashboard
 
     session = get_session()
     if round_id is None:

@@ -32,8 +32,8 @@ def banner_lines() -> list[str]:
     """Where to start: one group's survey URL and the staff sign-in (for `cfw serve` too)."""
     from flask import current_app
 
-    from survey_app.db import get_session
-    from survey_app.demo import first_survey_link
+    from survey_app.core.db import get_session
+    from survey_app.demo.ward import first_survey_link
 
     base_url = current_app.config["PUBLIC_BASE_URL"]
     lines = []
@@ -70,8 +70,8 @@ def demo(if_new: bool, answers: int, seed: int, authority: str | None) -> None:
     """Create a demo ward like phường Dĩnh Kế: 12 groups, an open round, answers and staff."""
     from flask import current_app
 
-    from survey_app.db import get_session
-    from survey_app.demo import DEFAULT_AUTHORITY, build_demo, demo_exists
+    from survey_app.core.db import get_session
+    from survey_app.demo.ward import DEFAULT_AUTHORITY, build_demo, demo_exists
 
     session = get_session()
     if if_new and demo_exists(session):
@@ -122,8 +122,8 @@ def list_groups(fmt: str, round_id: int | None) -> None:
     """Each group with its survey URL (PUBLIC_BASE_URL/q/<token>) and answer counts."""
     from flask import current_app
 
-    from survey_app.db import get_session
-    from survey_app.demo import survey_links
+    from survey_app.core.db import get_session
+    from survey_app.demo.ward import survey_links
 
     rows = survey_links(get_session(), current_app.config["PUBLIC_BASE_URL"], round_id)
     if fmt == "json":

@@ -17,7 +17,9 @@ from pathlib import Path
 
 import click
 
-ROOT = Path(__file__).resolve().parents[2]
+from survey_app.core import paths
+
+ROOT = paths.ROOT
 TRANSLATIONS = ROOT / "survey_app" / "translations"
 CATALOGUE = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
 

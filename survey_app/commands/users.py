@@ -21,7 +21,7 @@ def _cli_reason(reason: str) -> str:
 
 
 def _find_user(session: Session, username: str) -> User:
-    from survey_app.services.accounts import get_by_username
+    from survey_app.accounts.users import get_by_username
 
     user = get_by_username(session, username)
     if user is None:
@@ -51,9 +51,9 @@ def create(
     display_name: str,
 ) -> None:
     """Create an account and print its one-time password (changed at first sign-in)."""
-    from survey_app.db import write_transaction
+    from survey_app.accounts.users import AccountError, create_user
+    from survey_app.core.db import write_transaction
     from survey_app.models import Ward
-    from survey_app.services.accounts import AccountError, create_user
 
     with write_transaction() as session:
         ward_id = None
@@ -83,7 +83,7 @@ def create(
 @with_app
 def list_users() -> None:
     """Every account with its role, scope and state."""
-    from survey_app.db import get_session
+    from survey_app.core.db import get_session
     from survey_app.models import User, Ward
 
     session = get_session()
@@ -101,8 +101,8 @@ def list_users() -> None:
 
 
 def _set_active(username: str, active: bool, reason: str) -> None:
-    from survey_app.db import write_transaction
-    from survey_app.services.accounts import AccountError, set_active
+    from survey_app.accounts.users import AccountError, set_active
+    from survey_app.core.db import write_transaction
 
     with write_transaction() as session:
         account = _find_user(session, username)
@@ -138,8 +138,8 @@ def enable(username: str, reason: str) -> None:
 @with_app
 def reset_password(username: str, reason: str) -> None:
     """Give an account a new one-time password (printed once); its sessions end."""
-    from survey_app.db import write_transaction
-    from survey_app.services.accounts import reset_password as reset
+    from survey_app.accounts.users import reset_password as reset
+    from survey_app.core.db import write_transaction
 
     with write_transaction() as session:
         account = _find_user(session, username)

@@ -1,11 +1,11 @@
-"""Alembic environment: runs migrations on the connection `survey_app.migrate` hands over."""
+"""Alembic environment: runs migrations on the connection `survey_app.core.migrate` hands over."""
 
 from __future__ import annotations
 
 from alembic import context
 
 import survey_app.models  # noqa: F401  (registers every table on the metadata)
-from survey_app.db import Base
+from survey_app.core.db import Base
 
 config = context.config
 target_metadata = Base.metadata

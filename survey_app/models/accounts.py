@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from survey_app.db import Base
+from survey_app.core.db import Base
 
 ROLES = ("admin", "vhxh", "unit", "council", "leader", "viewer")
 

@@ -12,7 +12,7 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey_app.db import Base
+from survey_app.core.db import Base
 from survey_app.models.wards import AssessmentRound
 
 VALUE_KINDS = ("count", "yes_no")

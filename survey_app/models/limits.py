@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from survey_app.db import Base
+from survey_app.core.db import Base
 
 
 class RateBucket(Base):

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey_app.db import Base
+from survey_app.core.db import Base
 
 AUDIENCES = ("child", "resident")
 CHANNELS = ("qr", "paper")

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey_app.db import Base
+from survey_app.core.db import Base
 
 # Allowed values are listed once, here, and enforced by CHECK constraints.
 ROUND_STATUSES = ("open", "closed")

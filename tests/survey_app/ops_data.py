@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from survey_app.db import Base
+from survey_app.core.db import Base
 from survey_app.models import (
     Answer,
     AnswerCount,

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, select
 from werkzeug.routing import Rule
 
 from survey_app.app import create_app
-from survey_app.db import Base
+from survey_app.core.db import Base
 from survey_app.models import AuditEntry
 from survey_app.models.accounts import ROLES
 from tests.conftest import TEST_PASSWORD

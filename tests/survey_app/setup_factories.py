@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from survey_app.cli import main
-from survey_app.db import get_session
+from survey_app.core.db import get_session
 from survey_app.models import AssessmentRound, AuditEntry, PosterToken, ResidentialGroup, Ward
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "groups-dinh-ke.csv"

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from flask import Flask
 from flask.testing import FlaskClient
 
-from survey_app.db import get_session, write_transaction
+from survey_app.core.db import get_session, write_transaction
 from survey_app.models import AssessmentRound, ResidentialGroup, Ward
-from survey_app.services import tokens
+from survey_app.survey import tokens
 
 INSTRUMENT = "c13-2026.1"
 CHILD_PROFILE = {

@@ -12,9 +12,10 @@ from flask import Flask
 from sqlalchemy import select
 
 from assessment.inputs import flatten_inputs
-from survey_app.db import get_session, write_transaction
+from survey_app.core.db import get_session, write_transaction
 from survey_app.models import AssessmentRound, User, Ward
-from survey_app.services import criteria, rounds
+from survey_app.workspace import criteria
+from survey_app.workspace import workflow as rounds
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = json.loads((ROOT / "examples" / "dinh-ke-2024.json").read_text(encoding="utf-8"))

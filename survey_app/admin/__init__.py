@@ -1,0 +1,1 @@
+"""Administration of a ward: the ward itself, its residential groups and its rounds."""

@@ -1,0 +1,399 @@
+"""Setting up a real ward: the ward itself, its residential groups and its assessment rounds.
+
+Each use case is one write transaction with an audit row per change; bad input raises
+`SetupError` carrying *every* problem found, and nothing is written (importing residential
+groups from a file lives in `survey_app.admin.group_import`). The `cfw ward`,
+`cfw groups import` and `cfw rounds create|open|close` commands call these functions; a
+future admin page can call the same ones.
+
+``actor`` None means the command line: the audit reason then starts with "cli".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assessment import instrument as instruments
+from assessment import ruleset
+from survey_app.audit import log as audit
+from survey_app.core.db import write_transaction
+from survey_app.demo.ward import poster_cap
+from survey_app.models import AssessmentRound, ResidentialGroup, Ward
+from survey_app.models.wards import ROUND_STATUSES, SIGNER_ROLES
+from survey_app.survey import tokens
+
+if TYPE_CHECKING:
+    from survey_app.models import User
+
+CODE_PATTERN = re.compile(r"[a-z0-9-]{2,64}")
+NAME_MAX = 200  # ward and group names (the column width)
+ROUND_NAME_MAX = 100
+AUTHORITY_MAX = 300
+MAX_POPULATION = 1_000_000
+MAX_GROUP_ROWS = 2_000  # a ward has dozens of groups; this only stops a wrong file early
+REASON_MIN_LENGTH = 5
+SIGNATORY_FIELDS = ("parent_body", "chair_name", "chair_title", "signer_name", "signer_role")
+WARD_FIELDS = ("code", "name", "province", "locality_type", "locality_basis")
+WARD_FIELDS += ("recognising_authority", *SIGNATORY_FIELDS)  # signatories: printed on dossiers
+
+
+class SetupError(ValueError):
+    """Input that cannot be stored; ``errors`` lists every problem, one message each."""
+
+    def __init__(self, errors: list[str] | str) -> None:
+        self.errors = [errors] if isinstance(errors, str) else list(errors)
+        super().__init__("; ".join(self.errors))
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def clean_text(value: Any) -> str:
+    """Text as stored: NFC-normalised, outer spaces stripped, inner runs of spaces collapsed.
+
+    NFC matters for Vietnamese: a file saved on macOS may spell "ổ" as o + two combining
+    marks, and a re-import must still find "Tổ dân phố Mé" instead of adding a twin.
+    """
+    text = "" if value is None else str(value)
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _reason(reason: str, actor: User | None) -> str:
+    """The audited reason; changes from the command line (no actor) are marked "cli"."""
+    return reason if actor is not None else (f"cli: {reason}" if reason else "cli")
+
+
+def _require_reason(reason: str) -> str:
+    reason = clean_text(reason)
+    if len(reason) < REASON_MIN_LENGTH:
+        raise SetupError(f"a reason of at least {REASON_MIN_LENGTH} characters is required")
+    return reason
+
+
+def locality_ids() -> list[str]:
+    """The locality types of the default rule file (never a list in code: rules are data)."""
+    return [loc.id for loc in ruleset.load_rules().localities]
+
+
+def get_ward(session: Session, code: str) -> Ward:
+    """The ward with ``code`` (SetupError when there is none)."""
+    ward = session.execute(select(Ward).where(Ward.code == code)).scalar()
+    if ward is None:
+        raise SetupError(f"no ward with code {code!r} (see `cfw ward list`)")
+    return ward
+
+
+GROUP_FIELDS = ("ward_id", "name", "position", "children", "residents")
+ROUND_FIELDS = ("ward_id", "name", "period_start", "period_end", "rule_version")
+ROUND_FIELDS += ("instrument_version", "status")
+
+
+def snapshot(obj: Ward | ResidentialGroup | AssessmentRound) -> dict[str, Any]:
+    """The audited fields of a ward, group or round, as the audit log stores them."""
+    fields = {Ward: WARD_FIELDS, ResidentialGroup: GROUP_FIELDS}.get(type(obj), ROUND_FIELDS)
+    return {name: getattr(obj, name) for name in fields}
+
+
+def _audit(
+    session: Session,
+    action: str,
+    obj: Ward | ResidentialGroup | AssessmentRound,
+    old: dict[str, Any] | None,
+    *,
+    reason: str,
+    actor: User | None,
+) -> None:
+    """One audit row for ``obj`` (flushed first, so a new row has its id); ``reason`` as is."""
+    session.flush()
+    ward_id = obj.id if isinstance(obj, Ward) else obj.ward_id
+    audit.record(
+        session,
+        action=action,
+        entity=obj.__tablename__,
+        entity_id=obj.id,
+        old=old,
+        new=snapshot(obj),
+        reason=reason,
+        actor=actor,
+        ward_id=ward_id,
+    )
+
+
+# ----------------------------------------------------------------------------- wards
+
+
+def _check_ward_fields(values: dict[str, str]) -> list[str]:
+    """Every problem with the ward fields present in ``values`` (already cleaned)."""
+    errors = []
+    if "code" in values and not CODE_PATTERN.fullmatch(values["code"]):
+        errors.append(
+            f"code {values['code']!r}: use 2-64 lowercase letters a-z, digits or '-' (e.g. dinh-ke)"
+        )
+    if "name" in values and not 0 < len(values["name"]) <= NAME_MAX:
+        errors.append(f"name: required, at most {NAME_MAX} characters")
+    limits = dict.fromkeys(("province", *SIGNATORY_FIELDS[:-1]), NAME_MAX)
+    for key, limit in (limits | {"recognising_authority": AUTHORITY_MAX}).items():
+        if len(values.get(key, "")) > limit:
+            errors.append(f"{key.replace('_', ' ')}: at most {limit} characters")
+    if values.get("signer_role", "chair") not in SIGNER_ROLES:
+        errors.append(f"signer role {values['signer_role']!r}: use {' or '.join(SIGNER_ROLES)}")
+    if "locality_type" in values:
+        known = locality_ids()
+        if values["locality_type"] not in known:
+            errors.append(
+                f"locality type {values['locality_type']!r} is not in the rule file "
+                f"(choose one of: {', '.join(known)})"
+            )
+    return errors
+
+
+def _valid_ward_fields(**given: Any) -> dict[str, str]:
+    """The given ward fields as stored (None = not given), or SetupError listing every problem.
+
+    The legal basis keeps its line breaks (it may quote a decision); codes are only stripped.
+    """
+    values = {
+        key: str(value).strip()
+        if key in ("code", "locality_type", "locality_basis")
+        else clean_text(value)
+        for key, value in given.items()
+        if value is not None
+    }
+    errors = _check_ward_fields(values)
+    if errors:
+        raise SetupError(errors)
+    return values
+
+
+def create_ward(
+    session: Session,
+    *,
+    code: str,
+    name: str,
+    province: str = "",
+    locality_type: str,
+    locality_basis: str = "",
+    recognising_authority: str = "",
+    actor: User | None = None,
+    reason: str = "",
+    **signatories: str,
+) -> Ward:
+    """Use case: register a ward (one transaction, audited "ward.create").
+
+    ``code`` is the ward's permanent slug (it appears in public result URLs), so it is
+    checked strictly; ``locality_type`` must be a locality id of the default rule file.
+    """
+    values = _valid_ward_fields(
+        code=code,
+        name=name,
+        province=province,
+        locality_type=locality_type,
+        locality_basis=locality_basis,
+        recognising_authority=recognising_authority,
+        **signatories,
+    )
+    with write_transaction(session):
+        if session.execute(select(Ward.id).where(Ward.code == values["code"])).first():
+            raise SetupError(f"a ward with code {values['code']!r} already exists")
+        ward = Ward(**values)
+        session.add(ward)
+        _audit(session, "ward.create", ward, None, reason=_reason(reason, actor), actor=actor)
+        return ward
+
+
+def update_ward(
+    session: Session,
+    code: str,
+    *,
+    reason: str,
+    name: str | None = None,
+    province: str | None = None,
+    locality_type: str | None = None,
+    locality_basis: str | None = None,
+    recognising_authority: str | None = None,
+    actor: User | None = None,
+    **signatories: str | None,
+) -> Ward:
+    """Use case: change a ward's details (None = keep), audited "ward.update" with old/new.
+
+    The locality type decides the recognition threshold, so every change needs a reason.
+    """
+    reason = _require_reason(reason)
+    values = _valid_ward_fields(
+        name=name,
+        province=province,
+        locality_type=locality_type,
+        locality_basis=locality_basis,
+        recognising_authority=recognising_authority,
+        **signatories,
+    )
+    with write_transaction(session):
+        ward = get_ward(session, code)
+        old = snapshot(ward)
+        changes = {key: value for key, value in values.items() if old[key] != value}
+        if not changes:
+            raise SetupError("nothing to change: every value given equals the stored one")
+        for key, value in changes.items():
+            setattr(ward, key, value)
+        _audit(session, "ward.update", ward, old, reason=_reason(reason, actor), actor=actor)
+        return ward
+
+
+def list_wards(session: Session) -> list[Ward]:
+    """Every ward, by code (a deployment hosts a handful: their groups load lazily)."""
+    return list(session.scalars(select(Ward).order_by(Ward.code)))
+
+
+def _groups_of(session: Session, ward: Ward) -> list[ResidentialGroup]:
+    # Queried, not `ward.groups`: sessions keep objects across commits (expire_on_commit is
+    # off), so a collection loaded before an import would miss the groups it added.
+    query = select(ResidentialGroup).where(ResidentialGroup.ward_id == ward.id)
+    return list(session.scalars(query.order_by(ResidentialGroup.position, ResidentialGroup.id)))
+
+
+# ----------------------------------------------------------------------------- rounds
+
+
+def default_instrument_version() -> str | None:
+    """The instrument a round uses when none is named: the only shipped one, else None.
+
+    Version names do not sort as numbers ("…2026.10" < "…2026.9"), so with several files
+    the administrator must choose.
+    """
+    shipped = instruments.available_versions()
+    return shipped[0] if len(shipped) == 1 else None
+
+
+def _check_versions(rule_version: str, instrument_version: str, ward: Ward | None) -> list[str]:
+    errors = []
+    # Only shipped names: `load_rules` also accepts a file path, which a round must not use.
+    if rule_version not in ruleset.available_versions():
+        known = ", ".join(ruleset.available_versions())
+        errors.append(f"unknown rule version {rule_version!r} (available: {known})")
+    else:
+        try:
+            rules = ruleset.load_rules(rule_version)
+        except ruleset.RuleSetError as exc:
+            errors.append(f"rule version {rule_version!r} does not load: {exc}")
+        else:
+            if ward is not None and rules.locality(ward.locality_type) is None:
+                errors.append(
+                    f"rule version {rule_version!r} has no locality type "
+                    f"{ward.locality_type!r} (the ward's): update the ward or pick other rules"
+                )
+    if instrument_version not in instruments.available_versions():
+        known = ", ".join(instruments.available_versions())
+        errors.append(f"unknown instrument version {instrument_version!r} (available: {known})")
+    else:
+        try:
+            instruments.load_instrument(instrument_version)
+        except instruments.InstrumentError as exc:
+            errors.append(f"instrument {instrument_version!r} does not load: {exc}")
+    return errors
+
+
+def create_round(
+    session: Session,
+    *,
+    ward_code: str,
+    name: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    rule_version: str,
+    instrument_version: str,
+    cap: int | None = None,
+    actor: User | None = None,
+    reason: str = "",
+) -> tuple[AssessmentRound, list[tuple[ResidentialGroup, tokens.PosterToken]]]:
+    """Use case: open an assessment round and issue one poster token per group.
+
+    Each token's cap is ``cap`` when given, else `demo.poster_cap` of the group's
+    populations. Audited "round.create" (and "token.create" per poster). Returns the
+    round and its (group, token) pairs.
+    """
+    name = clean_text(name)
+    errors = []
+    if not 0 < len(name) <= ROUND_NAME_MAX:
+        errors.append(f"name: required, at most {ROUND_NAME_MAX} characters")
+    if period_end < period_start:
+        errors.append(f"the period ends ({period_end}) before it starts ({period_start})")
+    if cap is not None and (isinstance(cap, bool) or not 1 <= cap <= MAX_POPULATION):
+        errors.append(f"cap must be a whole number from 1 to {MAX_POPULATION:,}")
+    with write_transaction(session):
+        ward = session.execute(select(Ward).where(Ward.code == ward_code)).scalar()
+        if ward is None:
+            errors.insert(0, f"no ward with code {ward_code!r} (see `cfw ward list`)")
+        errors += _check_versions(rule_version, instrument_version, ward)
+        if (
+            ward is not None
+            and session.execute(
+                select(AssessmentRound.id).where(
+                    AssessmentRound.ward_id == ward.id, AssessmentRound.name == name
+                )
+            ).first()
+        ):
+            errors.append(f"the ward already has a round named {name!r}")
+        if errors:
+            raise SetupError(errors)
+        assert ward is not None
+        round_ = AssessmentRound(
+            ward_id=ward.id,
+            name=name,
+            period_start=period_start,
+            period_end=period_end,
+            rule_version=rule_version,
+            instrument_version=instrument_version,
+            status="open",
+        )
+        session.add(round_)
+        why = _reason(reason or "rounds create", actor)
+        _audit(session, "round.create", round_, None, reason=why, actor=actor)
+        issued = []
+        for group in _groups_of(session, ward):
+            group_cap = cap if cap is not None else poster_cap(group.children, group.residents)
+            token = tokens.new_token(session, group, round_, group_cap, actor=actor, reason=why)
+            issued.append((group, token))
+        return round_, issued
+
+
+def set_round_status(
+    session: Session,
+    round_id: int,
+    status: str,
+    *,
+    reason: str,
+    actor: User | None = None,
+) -> AssessmentRound:
+    """Use case: open or close a round's survey, audited "round.open" / "round.close".
+
+    Reopening is refused once the round's score is locked: answers arriving after the
+    lock would not be in the locked result. Reopen the workflow first.
+    """
+    from survey_app.workspace.workflow import stage, stage_at_least  # heavy: import when used
+
+    if status not in ROUND_STATUSES:
+        raise SetupError(f"status must be one of: {', '.join(ROUND_STATUSES)}")
+    reason = _require_reason(reason)
+    with write_transaction(session):
+        round_ = session.get(AssessmentRound, round_id)
+        if round_ is None:
+            raise SetupError(f"no round with id {round_id} (see `cfw rounds list`)")
+        if round_.status == status:
+            raise SetupError(f"round {round_id} is already {status}")
+        current = stage(session, round_id)
+        if status == "open" and stage_at_least(current, "locked"):
+            raise SetupError(
+                f"round {round_id} is at stage {current!r}: its score is locked, so the "
+                "survey cannot take answers again"
+            )
+        old = snapshot(round_)
+        round_.status = status
+        action = "round.open" if status == "open" else "round.close"
+        _audit(session, action, round_, old, reason=_reason(reason, actor), actor=actor)
+        return round_

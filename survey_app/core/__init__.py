@@ -1,0 +1,1 @@
+"""Shared infrastructure: config, database, translations, web security, PDF fonts, small helpers."""

@@ -1,0 +1,1 @@
+"""The round's dossier: request letter, assessment report, council minutes (PDF) and XLSX."""

@@ -1,0 +1,165 @@
+"""Build the dossier's plain data (`survey_app.dossier.data.DossierData`) from a round.
+
+The renderer never touches the database; this module reads the ward, the round, its score
+(the locked one when locked), the source notes, the council's approvals, the audit chain
+head, and the criterion-13 survey statistics (official figures: flagged answers left out).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from survey_app.audit import log as audit
+from survey_app.models import AssessmentRound, Response, User
+from survey_app.results.counts import counts_as_flagged_sql
+from survey_app.workspace.criteria import sections, stored_values
+from survey_app.workspace.scorecard import round_score
+from survey_app.workspace.workflow import stage, workflow
+
+# The dossier is printed in one language, independent of the request's.
+APPROVAL_ROLES = {
+    "vi": ("Tổng hợp", "Phê duyệt lần 1", "Phê duyệt lần 2"),
+    "en": ("Consolidated", "First approval", "Second approval"),
+}
+
+
+def _name(session: Session, user_id: int | None) -> str:
+    user = session.get(User, user_id) if user_id is not None else None
+    return (user.display_name or user.username) if user is not None else ""
+
+
+def _value_text(value: int | bool | None, language: str) -> str:
+    if isinstance(value, bool):
+        return {("vi", True): "có", ("vi", False): "không"}.get(
+            (language, value), "yes" if value else "no"
+        )
+    return "" if value is None else str(value)
+
+
+def survey_section(session: Session, round_: AssessmentRound) -> Any:
+    """The printed criterion-13 section: respondents, targets, rates, points and certainty."""
+    from survey_app.dossier import data as dd
+    from survey_app.results.counts import formula_for
+    from survey_app.results.dashboard import figures, load_counts
+
+    formula = formula_for(round_)
+    clean, _everything = load_counts(session, round_, formula)
+    official = figures(clean, formula, include_flagged=False)
+    by_channel = dict(
+        session.execute(
+            select(Response.channel, func.count())
+            .where(Response.round_id == round_.id)
+            .group_by(Response.channel)
+        ).all()
+    )
+    flagged = session.execute(
+        select(func.count())
+        .select_from(Response)
+        .where(Response.round_id == round_.id, counts_as_flagged_sql())
+    ).scalar_one()
+    groups = session.execute(
+        select(func.count(func.distinct(Response.group_id))).where(Response.round_id == round_.id)
+    ).scalar_one()
+    return dd.survey_section_from(
+        official.rates,
+        official.targets,
+        official.certainty,
+        flagged_excluded=flagged,
+        groups=groups,
+        qr_responses=by_channel.get("qr", 0),
+        paper_responses=by_channel.get("paper", 0),
+        started_on=round_.period_start,
+        ended_on=round_.period_end,
+        satisfied_values=", ".join(str(v) for v in formula.satisfied_values),
+    )
+
+
+def build_dossier_data(session: Session, round_: AssessmentRound, language: str) -> Any:
+    """A round's `DossierData` in ``language`` ("vi"/"en"); ValueError if it cannot be scored."""
+    from survey_app.dossier import data as dd
+
+    result = round_score(session, round_)
+    if result.card is None:
+        raise ValueError("; ".join(e.message(language) for e in result.errors))
+    rules, ward = result.rules, round_.ward
+    stored = stored_values(session, round_.id)
+    notes = []
+    for part in sections(rules):
+        for spec in part.inputs:
+            row = stored.get(spec.key)
+            if row is None or part.from_survey:
+                continue
+            notes.append(
+                dd.SourceNote(
+                    criterion_id=part.id,
+                    input_key=spec.key,
+                    label=spec.label.get(language),
+                    value=_value_text(row.plain, language),
+                    note=row.source_note,
+                    unit=spec.unit.get(language) if spec.unit else "",
+                    entered_by=_name(session, row.updated_by_id),
+                    updated_at=row.updated_at,
+                )
+            )
+    flow = workflow(session, round_.id)
+    approvals = []
+    if flow is not None:
+        steps = (
+            (flow.consolidated_by_id, flow.consolidated_at),
+            (flow.first_approved_by_id, flow.first_approved_at),
+            (flow.second_approved_by_id, flow.second_approved_at),
+        )
+        roles = APPROVAL_ROLES["en" if language == "en" else "vi"]
+        approvals = [
+            dd.Approval(_name(session, u), r, at)
+            for (u, at), r in zip(steps, roles, strict=True)
+            if u and at
+        ]
+    council = session.scalars(
+        select(User)
+        .where(User.ward_id == ward.id, User.role == "council", User.active.is_(True))
+        .order_by(User.id)
+    ).all()
+    members = tuple(dd.CouncilMember(u.display_name or u.username, "") for u in council)
+    lock = result.locked
+    locality = rules.locality(ward.locality_type)
+    return dd.DossierData(
+        ward_name=ward.name,
+        # Set per ward; the province is only a guess (wrong for a ward of a city).
+        ward_admin_parent=ward.parent_body
+        or (f"UBND {ward.province.upper()}" if ward.province else ""),
+        province=ward.province,
+        place_name=ward.name.removeprefix("Phường ").removeprefix("Xã "),
+        locality_label=locality.label.get(language) if locality else ward.locality_type,
+        recognising_authority=ward.recognising_authority,
+        round_name=round_.name,
+        period_start=round_.period_start,
+        period_end=round_.period_end,
+        document_number="",
+        issued_on=None,
+        rules=rules,
+        scorecard=result.card,
+        gaps=result.plan,
+        source_notes=tuple(notes),
+        survey=survey_section(session, round_),
+        council=dd.CouncilSection(
+            chair_name=ward.chair_name,
+            chair_title=ward.chair_title,
+            members=members,
+            approvals=tuple(approvals),
+        ),
+        stage=stage(session, round_.id),
+        locked=(
+            dd.LockInfo(lock.inputs_sha256, _name(session, lock.locked_by_id), lock.locked_at)
+            if lock is not None
+            else None
+        ),
+        audit_head=audit.chain_head(session),
+        signer_name=ward.signer_name,
+        signer_title=dd.SIGNER_TITLES.get(ward.signer_role, dd.SIGNER_CHAIR),
+        language="en" if language == "en" else "vi",
+        letter_number=flow.letter_number if flow is not None else "",
+    )

@@ -1,0 +1,1 @@
+"""Posters and QR codes, the residential-group leader's page, paper questionnaires."""

@@ -1,0 +1,217 @@
+"""Survey posters for staff: one group's poster, every poster of a round, the QR images.
+
+URL map (blueprint "posters", prefix /staff/posters):
+  GET  /                                      rounds of the user's ward          vhxh, admin
+  GET  /rounds/<round>                        groups with their poster links     vhxh, admin
+  GET  /rounds/<round>/groups/<group>.pdf     one poster (?size=A4|A5&lang=vi|en)
+                                                          vhxh, admin, leader of that group
+  POST /rounds/<round>/all                    start the all-posters job → its page
+  GET  /jobs/<job>                            progress (refreshes itself every 2 s, no JS)
+  GET  /jobs/<job>.pdf                        the finished PDF
+  GET  /rounds/<round>/qr.zip                 PNG + SVG QR code of every group
+Every QR code is made only for URLs under PUBLIC_BASE_URL (qr_codes.check_public_url).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from survey_app.accounts.auth import current_user, require_group, require_roles, require_same_ward
+from survey_app.core.db import get_session
+from survey_app.core.forms import EmptyForm
+from survey_app.core.i18n import _
+from survey_app.models import AssessmentRound, ResidentialGroup, User
+from survey_app.posters import data as poster_service
+from survey_app.posters import jobs as poster_jobs
+from survey_app.posters.data import LOCALES, SIZES, PosterError
+from survey_app.posters.qr import PosterURLError, ascii_stem, qr_zip
+
+bp = Blueprint("posters", __name__, url_prefix="/staff/posters")
+STAFF = ("vhxh", "admin")
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def staff_round(round_id: int, *roles: str) -> tuple[User, AssessmentRound]:
+    """The signed-in user and a round of their ward (404 unknown, 403 another ward)."""
+    user = current_user()
+    round_ = get_session().get(AssessmentRound, round_id)
+    if round_ is None:
+        abort(404)
+    require_same_ward(user, round_.ward_id)
+    assert user is not None
+    return user, round_
+
+
+def choice(name: str, allowed: tuple[str, ...]) -> str:
+    """A query argument from an allow-list (the first is the default); 400 otherwise."""
+    value = request.args.get(name, allowed[0])
+    if value not in allowed:
+        message = _(
+            "Giá trị không hợp lệ cho %(name)s: chọn một trong %(allowed)s.",
+            name=name,
+            allowed=", ".join(allowed),
+        )
+        abort(problem(message, 400))
+    return value
+
+
+def problem(message: str, code: int = 409) -> Response:
+    """A page saying why a poster could not be made (what to fix), with a 4xx code."""
+    page = render_template("posters/problem.html", message=message)
+    return make_response(page, code)
+
+
+def pdf_response(data: bytes, filename: str) -> Response:
+    """A PDF download with a safe ASCII file name."""
+    response = make_response(data)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# ----------------------------------------------------------------------------- routes
+
+
+@bp.get("/")
+@require_roles(*STAFF)
+def index() -> str:
+    """The rounds whose posters this user may print."""
+    user = current_user()
+    assert user is not None
+    query = get_session().query(AssessmentRound).order_by(AssessmentRound.id.desc())
+    if user.ward_id is not None:
+        query = query.filter(AssessmentRound.ward_id == user.ward_id)
+    return render_template("posters/index.html", rounds=query.all())
+
+
+@bp.get("/rounds/<int:round_id>")
+@require_roles(*STAFF)
+def round_page(round_id: int) -> str:
+    """Every group of the round with links to its poster, plus the batch downloads."""
+    _user, round_ = staff_round(round_id)
+    groups = poster_service.round_groups(get_session(), round_)
+    return render_template(
+        "posters/round.html",
+        round=round_,
+        groups=groups,
+        form=EmptyForm(),
+        sizes=SIZES,
+        locales=LOCALES,
+    )
+
+
+@bp.get("/rounds/<int:round_id>/groups/<int:group_id>.pdf")
+@require_roles("vhxh", "admin", "leader")
+def group_poster(round_id: int, group_id: int) -> Any:
+    """One group's poster as a one-page PDF (a leader: only their own group)."""
+    user, round_ = staff_round(round_id)
+    require_group(user, group_id)
+    size, lang = choice("size", SIZES), choice("lang", LOCALES)
+    session = get_session()
+    group = session.get(ResidentialGroup, group_id)
+    if group is None or group.ward_id != round_.ward_id:
+        abort(404)
+    base = current_app.config["PUBLIC_BASE_URL"]
+    try:
+        posters, _skipped = poster_service.round_posters(
+            session, round_id, base_url=base, locale=lang, group_ids=[group_id]
+        )
+        from survey_app.posters.pdf import render_posters_pdf
+
+        pdf = render_posters_pdf(posters, page_size=size, allowed_base_url=base)  # type: ignore[arg-type]
+    except PosterError:
+        return problem(_("Tổ này chưa có mã QR đang dùng trong đợt này: hãy tạo mã mới."))
+    except PosterURLError:
+        return problem(_("Địa chỉ khảo sát không nằm dưới PUBLIC_BASE_URL: không tạo mã QR."))
+    return pdf_response(pdf, f"poster-{ascii_stem(group.name)}-{size}-{lang}.pdf")
+
+
+@bp.post("/rounds/<int:round_id>/all")
+@require_roles(*STAFF)
+def start_all(round_id: int) -> Any:
+    """Start drawing every poster of the round in the background; show its progress page."""
+    user, round_ = staff_round(round_id)
+    size, lang = choice("size", SIZES), choice("lang", LOCALES)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    base = current_app.config["PUBLIC_BASE_URL"]
+    try:
+        posters, skipped = poster_service.round_posters(
+            get_session(), round_id, base_url=base, locale=lang
+        )
+    except PosterError:
+        return problem(_("Không tổ nào của đợt này có mã QR đang dùng: hãy tạo mã trước."))
+    except PosterURLError:
+        return problem(_("Địa chỉ khảo sát không nằm dưới PUBLIC_BASE_URL: không tạo mã QR."))
+    job = poster_jobs.start_job(
+        current_app.instance_path,
+        posters,
+        page_size=size,
+        allowed_base_url=base,
+        ward_id=round_.ward_id,
+        round_id=round_id,
+        user_id=user.id,
+        skipped=skipped,
+    )
+    return redirect(url_for("posters.job_page", job_id=job.id), 303)
+
+
+def _job(job_id: str) -> poster_jobs.JobState:
+    """A job of the user's ward, or 404 (another ward's job is not even confirmed to exist)."""
+    job = poster_jobs.read_job(current_app.instance_path, job_id)
+    user = current_user()
+    if job is None or user is None or (user.ward_id is not None and user.ward_id != job.ward_id):
+        abort(404)
+    return job
+
+
+@bp.get("/jobs/<job_id>")
+@require_roles(*STAFF)
+def job_page(job_id: str) -> str:
+    """Progress of a poster job; refreshes itself every 2 seconds until it ends."""
+    return render_template("posters/job.html", job=_job(job_id))
+
+
+@bp.get("/jobs/<job_id>.pdf")
+@require_roles(*STAFF)
+def job_pdf(job_id: str) -> Any:
+    """The finished PDF of a job (409 while it is still running)."""
+    job = _job(job_id)
+    path = poster_jobs.pdf_path(current_app.instance_path, job.id)
+    if job.status != "done" or not path.exists():
+        return problem(_("Tệp chưa sẵn sàng: hãy chờ đến khi xong."))
+    # Read whole (a few MB at most): simpler than streaming and no file handle left open.
+    return pdf_response(path.read_bytes(), f"posters-round-{job.round_id}.pdf")
+
+
+@bp.get("/rounds/<int:round_id>/qr.zip")
+@require_roles(*STAFF)
+def qr_images(round_id: int) -> Any:
+    """A zip with a PNG and an SVG QR code for every group with a live token."""
+    staff_round(round_id)
+    base = current_app.config["PUBLIC_BASE_URL"]
+    try:
+        items = poster_service.qr_items(get_session(), round_id, base_url=base)
+        data = qr_zip(items, allowed_base_url=base)
+    except PosterError:
+        return problem(_("Không tổ nào của đợt này có mã QR đang dùng: hãy tạo mã trước."))
+    except PosterURLError:
+        return problem(_("Địa chỉ khảo sát không nằm dưới PUBLIC_BASE_URL: không tạo mã QR."))
+    response = make_response(data)
+    response.headers["Content-Type"] = "application/zip"
+    response.headers["Content-Disposition"] = f'attachment; filename="qr-round-{round_id}.zip"'
+    return response

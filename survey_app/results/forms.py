@@ -1,0 +1,34 @@
+"""The review decision on a flagged survey response (CSRF via FlaskForm)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+
+from survey_app.core.i18n import _l
+from survey_app.results.review import REASON_MAX_CHARS
+
+DECISIONS = (
+    SelectChoice("kept", _l("Giữ lại (tính vào kết quả)")),
+    SelectChoice("excluded", _l("Loại (không tính)")),
+    SelectChoice("pending", _l("Chờ xem xét lại")),
+)
+
+
+class ReviewForm(FlaskForm):
+    """Keep, exclude or re-open one response, with the reason the audit log keeps."""
+
+    decision = RadioField(
+        _l("Quyết định"),
+        choices=list(DECISIONS),
+        validators=[DataRequired(message=_l("Hãy chọn một quyết định."))],
+    )
+    reason = StringField(
+        _l("Lý do"),
+        validators=[
+            DataRequired(message=_l("Hãy ghi lý do của quyết định.")),
+            Length(max=REASON_MAX_CHARS),
+        ],
+    )

@@ -1,0 +1,301 @@
+"""The criterion-13 survey dashboard, review of flagged answers, exports and public results.
+
+URL map (blueprint "dashboard"):
+  GET  /survey                                 → the dashboard of the user's ward's newest round
+  GET  /rounds/<id>/survey                     dashboard (admin, vhxh, council, viewer of the ward)
+  GET  /rounds/<id>/survey/flags               flagged and reviewed responses (same roles)
+  POST /rounds/<id>/survey/flags/<response>    review decision with a reason (admin, vhxh)
+  GET  /rounds/<id>/survey/aggregates.csv      aggregates, suppression applied (same roles)
+  GET  /rounds/<id>/survey/aggregates.xlsx     the same as a workbook
+  GET  /rounds/<id>/survey/responses.csv       anonymised raw answers (admin, vhxh)
+  GET  /results/<ward_code>                    PUBLIC: the ward's results once a round closed
+  GET  /results/<ward_code>/<group_id>         PUBLIC: one residential group's results
+
+Group leaders have their own page (another feature): they get 403 here, like unit officers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from assessment.survey.types import Hidden
+from survey_app.accounts.auth import current_user, require_roles, require_same_ward
+from survey_app.core import charts
+from survey_app.core.db import get_session
+from survey_app.core.i18n import _, current_language
+from survey_app.core.security import error_response
+from survey_app.models import AssessmentRound, ResidentialGroup, Ward
+from survey_app.models import Response as ResponseRow
+from survey_app.results import exports as survey_exports
+from survey_app.results import review
+from survey_app.results.counts import flagged_responses
+from survey_app.results.dashboard import Dashboard, build_dashboard
+from survey_app.results.dashboard_text import audience_name, format_number
+from survey_app.results.forms import DECISIONS, ReviewForm
+from survey_app.results.questions import question_labels
+
+bp = Blueprint("dashboard", __name__)
+
+DASHBOARD_ROLES = ("admin", "vhxh", "council", "viewer")
+RAW_ROLES = ("admin", "vhxh")
+PAGE_SIZE = 50
+MAX_ID = 2**31 - 1  # beyond a database integer: answer 404, never a driver error
+
+
+def _round(round_id: int) -> AssessmentRound:
+    """The round, 404 when unknown, 403 when it belongs to another ward."""
+    round_ = get_session().get(AssessmentRound, round_id) if 0 < round_id <= MAX_ID else None
+    if round_ is None:
+        abort(404)
+    require_same_ward(current_user(), round_.ward_id)
+    return round_
+
+
+def _percent(value: Any) -> str:
+    return f"{format_number(value)}%" if isinstance(value, int | float) else str(value or "–")
+
+
+def _charts(view: Dashboard) -> dict[str, Any]:
+    names = audience_name
+    ward_rows = []
+    # The ward's own rate per audience first, hidden like the comparison table hides it.
+    for k, row in enumerate(view.comparison[: 2 * len(view.audiences) : 2]):
+        est = row.clean
+        if est is None:
+            ward_rows.append(charts.Dot(_("Cả phường"), k, Hidden(5), None, None, "<5"))
+        elif est.rate is not None:
+            text = f"{est.rate:.0f}% ({est.low:.0f}–{est.high:.0f})"
+            ward_rows.append(charts.Dot(_("Cả phường"), k, est.rate, est.low, est.high, text))
+    return {
+        "progress": charts.progress_charts(view.groups, view.audiences, names, "✓"),
+        "rates": charts.group_rate_chart(
+            view.groups,
+            view.audiences,
+            names,
+            view.bands,
+            lambda v: f"{format_number(v, 0)}%",
+            ward_rows,
+        ),
+    }
+
+
+@bp.app_template_filter("pct")
+def pct_filter(value: Any, digits: int = 1) -> str:
+    """A percentage in the page's language ("87,3%"), "<5" for a hidden one, "–" for none."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{format_number(value, digits)}%"
+    return "–" if value is None else str(value)
+
+
+# ----------------------------------------------------------------------------- staff pages
+
+
+@bp.get("/survey")
+@require_roles(*DASHBOARD_ROLES)
+def latest() -> Any:
+    """The newest round of the user's ward (open rounds first); 404 when there is none."""
+    user = current_user()
+    query = select(AssessmentRound.id).order_by(
+        (AssessmentRound.status == "open").desc(), AssessmentRound.id.desc()
+    )
+    if user is not None and user.ward_id is not None:
+        query = query.where(AssessmentRound.ward_id == user.ward_id)
+    round_id = get_session().execute(query.limit(1)).scalar()
+    if round_id is None:
+        return error_response(404, message=_("Chưa có đợt đánh giá nào."))
+    return redirect(url_for("dashboard.survey", round_id=round_id), 303)
+
+
+@bp.get("/rounds/<int:round_id>/survey")
+@require_roles(*DASHBOARD_ROLES)
+def survey(round_id: int) -> Any:
+    """The dashboard: progress, rates with intervals, criterion-13 points and what to do next."""
+    round_ = _round(round_id)
+    view = build_dashboard(get_session(), round_.id, lang=current_language())
+    return render_template(
+        "results/dashboard.html",
+        view=view,
+        charts=_charts(view),
+        audience_name=audience_name,
+        can_review=review.may_review(current_user(), round_.ward_id),
+        raw_allowed=current_user().role in RAW_ROLES,  # type: ignore[union-attr]
+        format_p=lambda p: "< 0,001" if p < 0.001 else format_number(p, 3),
+    )
+
+
+@bp.get("/rounds/<int:round_id>/survey/flags")
+@require_roles(*DASHBOARD_ROLES)
+def flags(round_id: int) -> Any:
+    """Flagged and reviewed responses, pending first, with review forms for reviewers."""
+    round_ = _round(round_id)
+    page = request.args.get("page", "1")
+    number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    listing = flagged_responses(
+        get_session(), round_.id, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
+    )
+    return render_template(
+        "results/flags.html",
+        round=round_,
+        listing=listing,
+        page=number,
+        pages=max(1, -(-listing.total // PAGE_SIZE)),
+        form=ReviewForm(),
+        decisions=DECISIONS,
+        question_labels=question_labels(round_.instrument_version),
+        can_review=review.may_review(current_user(), round_.ward_id),
+        audience_name=audience_name,
+    )
+
+
+@bp.post("/rounds/<int:round_id>/survey/flags/<int:response_id>")
+@require_roles(*DASHBOARD_ROLES)
+def review_action(round_id: int, response_id: int) -> Any:
+    """Keep, exclude or re-open one response (audited); viewers and the council get 403."""
+    round_ = _round(round_id)
+    if not review.may_review(current_user(), round_.ward_id):
+        abort(403)
+    found = get_session().get(ResponseRow, response_id) if 0 < response_id <= MAX_ID else None
+    if found is None or found.round_id != round_.id:
+        abort(404)
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+        return error_response(400, message=" ".join(problems) or None)
+    try:
+        review.review_response(
+            get_session(),
+            response_id,
+            form.decision.data,
+            actor=current_user(),
+            reason=form.reason.data,
+        )
+    except review.ReviewError as exc:
+        return error_response(exc.status, message=str(exc))
+    flash(_("Đã lưu quyết định cho phiếu số %(id)s.", id=response_id), "success")
+    return redirect(
+        url_for("dashboard.flags", round_id=round_.id, page=request.args.get("page")), 303
+    )
+
+
+def _download(data: bytes, mimetype: str, name: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.get("/rounds/<int:round_id>/survey/aggregates.csv")
+@require_roles(*DASHBOARD_ROLES)
+def aggregates_csv(round_id: int) -> Response:
+    """Aggregates (without and with flagged answers) as CSV; small cells read "<5"."""
+    round_ = _round(round_id)
+    view = build_dashboard(get_session(), round_.id, lang=current_language())
+    data = survey_exports.aggregates_csv(view)
+    return _download(data, "text/csv; charset=utf-8", f"survey-round-{round_.id}-aggregates.csv")
+
+
+@bp.get("/rounds/<int:round_id>/survey/aggregates.xlsx")
+@require_roles(*DASHBOARD_ROLES)
+def aggregates_xlsx(round_id: int) -> Response:
+    """Aggregates as an XLSX workbook; small cells read "<5"."""
+    round_ = _round(round_id)
+    view = build_dashboard(get_session(), round_.id, lang=current_language())
+    return _download(
+        survey_exports.aggregates_xlsx(view),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"survey-round-{round_.id}-aggregates.xlsx",
+    )
+
+
+@bp.get("/rounds/<int:round_id>/survey/responses.csv")
+@require_roles(*RAW_ROLES)
+def responses_csv(round_id: int) -> Response:
+    """Anonymised raw answers (no token, key or id), for the culture-social officer and admin."""
+    round_ = _round(round_id)
+    data = survey_exports.responses_csv(get_session(), round_.id, round_.instrument_version)
+    return _download(data, "text/csv; charset=utf-8", f"survey-round-{round_.id}-responses.csv")
+
+
+# ----------------------------------------------------------------------------- public results
+
+
+def _ward(ward_code: str) -> Ward:
+    if len(ward_code) > 64:
+        abort(404)
+    ward = get_session().execute(select(Ward).where(Ward.code == ward_code)).scalar()
+    if ward is None:
+        abort(404)
+    return ward
+
+
+def _published_round(ward: Ward) -> tuple[AssessmentRound | None, bool]:
+    """(the round whose results are public, whether an open round is still collecting).
+
+    ``?round=<id>`` (from a closed poster's QR) picks that round when it is closed; otherwise
+    the latest closed round of the ward.
+    """
+    session = get_session()
+    rounds = (
+        session.execute(
+            select(AssessmentRound)
+            .where(AssessmentRound.ward_id == ward.id)
+            .order_by(AssessmentRound.period_end.desc(), AssessmentRound.id.desc())
+        )
+        .scalars()
+        .all()
+    )
+    closed = [r for r in rounds if r.status == "closed"]
+    wanted = request.args.get("round", "")
+    chosen = next((r for r in closed if wanted.isdigit() and r.id == int(wanted)), None)
+    return chosen or (closed[0] if closed else None), any(r.is_open for r in rounds)
+
+
+@bp.get("/results/<ward_code>")
+def public_results(ward_code: str) -> Any:
+    """The ward's survey results (aggregates only) once a round has closed."""
+    ward = _ward(ward_code)
+    round_, collecting = _published_round(ward)
+    if round_ is None:
+        return render_template("results/public_pending.html", ward=ward, collecting=collecting)
+    view = build_dashboard(get_session(), round_.id, lang=current_language())
+    return render_template(
+        "results/public.html",
+        view=view,
+        ward=ward,
+        group=None,
+        audience_name=audience_name,
+    )
+
+
+@bp.get("/results/<ward_code>/<int:group_id>")
+def public_group_results(ward_code: str, group_id: int) -> Any:
+    """One residential group's results next to the ward's (aggregates only)."""
+    ward = _ward(ward_code)
+    group = get_session().get(ResidentialGroup, group_id) if 0 < group_id <= MAX_ID else None
+    if group is None or group.ward_id != ward.id:
+        abort(404)
+    round_, collecting = _published_round(ward)
+    if round_ is None:
+        return render_template(
+            "results/public_pending.html", ward=ward, group=group, collecting=collecting
+        )
+    view = build_dashboard(get_session(), round_.id, lang=current_language())
+    row = next((g for g in view.groups if g.group_id == group.id), None)
+    return render_template(
+        "results/public.html",
+        view=view,
+        ward=ward,
+        group=row,
+        audience_name=audience_name,
+    )
+
+
+def results_url(ward_id: int | None, group_id: int | None, round_id: int | None) -> str | None:
+    """Where a closed round's poster QR code leads: that group's public results page."""
+    ward = get_session().get(Ward, ward_id) if ward_id else None
+    if ward is None or group_id is None:
+        return None
+    args = {"round": round_id} if round_id else {}
+    return url_for("dashboard.public_group_results", ward_code=ward.code, group_id=group_id, **args)

@@ -1,1 +1,0 @@
-"""Use cases: each state change is one documented function and one transaction."""

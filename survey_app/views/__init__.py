@@ -1,1 +1,0 @@
-"""Blueprints: routes only; state changes live in survey_app.services."""

@@ -1,0 +1,1 @@
+"""The staff workspace: criteria entry, the scorecard and the round's workflow."""

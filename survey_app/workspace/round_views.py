@@ -1,0 +1,314 @@
+"""The round's workflow page, its steps, the history of any value, and the dossier downloads.
+
+URL map (blueprint "rounds"):
+  GET  /rounds/                        the ward's assessment rounds
+  GET  /rounds/<id>                    stage, next allowed steps (POST buttons), lock hash
+  POST /rounds/<id>/consolidate | approve | lock        steps without data (EmptyForm)
+  POST /rounds/<id>/post | send | decide | reopen       steps with a small form
+  GET  /audit/history?entity=…&id=…    who changed a value or a round, when, old → new, why
+  GET  /rounds/<id>/dossier.pdf        the dossier (consolidated or later)
+  GET  /rounds/<id>/scores.xlsx        the score table
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from survey_app.accounts.auth import can_read_unit, require_roles
+from survey_app.audit import log as audit
+from survey_app.core.db import get_session, write_transaction
+from survey_app.core.forms import EmptyForm
+from survey_app.core.i18n import _, current_language
+from survey_app.core.security import error_response
+from survey_app.models import AssessmentRound, User
+from survey_app.workspace import criteria as criteria_service
+from survey_app.workspace import workflow as service
+from survey_app.workspace.criteria import WorkspaceError
+from survey_app.workspace.round_forms import DecisionForm, PostForm, ReopenForm, SendForm
+from survey_app.workspace.scorecard import active_lock
+from survey_app.workspace.web import (
+    DOSSIER_ROLES,
+    WORKSPACE_ROLES,
+    concurrent_change,
+    me,
+    refused,
+    round_or_404,
+)
+
+bp = Blueprint("rounds", __name__)
+
+# Entities whose history a ward's staff may read (other entities: administrators only).
+WARD_ENTITIES = ("round", "criterion_value", "criterion_entry")
+# Steps that carry data in a small form (the others are a bare POST button).
+FORM_STEPS = ("post", "send", "decide", "reopen")
+
+
+def _forms() -> dict[str, FlaskForm]:
+    return {
+        "post": PostForm(prefix="post"),
+        "send": SendForm(prefix="send"),
+        "decide": DecisionForm(prefix="decide"),
+        "reopen": ReopenForm(prefix="reopen"),
+    }
+
+
+def _page(round_: AssessmentRound, forms: dict[str, FlaskForm] | None = None, status: int = 200):
+    session = get_session()
+    flow = service.workflow(session, round_.id)
+    names = {
+        u.id: u.display_name or u.username
+        for u in session.scalars(select(User).where(User.ward_id == round_.ward_id))
+    }
+    page = render_template(
+        "workspace/round.html",
+        round=round_,
+        flow=flow,
+        stage=flow.stage if flow else "entering",
+        stages=service.STAGE_LABELS,
+        actions=service.allowed_actions(session, round_, me()),
+        action_labels=service.ACTION_LABELS,
+        lock=active_lock(session, round_.id),
+        names=names,
+        forms=forms or _forms(),
+        empty=EmptyForm(),
+        can_download=me().role in DOSSIER_ROLES
+        and service.stage_at_least(flow.stage if flow else "entering", "consolidated"),
+    )
+    return page, status
+
+
+@bp.get("/rounds/")
+@require_roles(*WORKSPACE_ROLES)
+def index() -> str:
+    """The rounds of the signed-in user's ward (every ward for an administrator without one)."""
+    user = me()
+    query = select(AssessmentRound).order_by(AssessmentRound.period_start.desc())
+    if user.ward_id is not None:
+        query = query.where(AssessmentRound.ward_id == user.ward_id)
+    session = get_session()
+    found = list(session.scalars(query))
+    return render_template(
+        "workspace/rounds.html",
+        rounds=[(r, service.stage(session, r.id)) for r in found],
+        stages=service.STAGE_LABELS,
+    )
+
+
+@bp.get("/rounds/<int:round_id>")
+@require_roles(*WORKSPACE_ROLES)
+def show(round_id: int) -> Any:
+    """The workflow page: where the round stands and the next steps this user may take."""
+    return _page(round_or_404(round_id))
+
+
+def _run(round_id: int, form: FlaskForm, step: Callable[..., Any], action: str) -> Any:
+    """Check the step may be taken now, validate ``form``, run ``step`` in one transaction."""
+    round_ = round_or_404(round_id)
+    form_name = action if action in FORM_STEPS else ""
+    try:
+        service.check_step(get_session(), round_, action, me())
+    except WorkspaceError as exc:
+        return refused(exc)
+    if not form.validate_on_submit():
+        forms = _forms()
+        if form_name:
+            forms[form_name] = form
+        flash(_("Thông tin chưa hợp lệ, xem thông báo ở từng ô."), "error")
+        return _page(round_, forms, 422)
+    try:
+        with write_transaction(get_session()) as tx:
+            step(tx, round_)
+    except WorkspaceError as exc:
+        if exc.status == 422 and form_name:
+            forms = _forms()
+            forms[form_name] = form
+            flash(str(exc), "error")
+            return _page(round_, forms, 422)
+        return refused(exc)
+    except IntegrityError:
+        return concurrent_change()
+    flash(_("Đã lưu."), "success")
+    return redirect(url_for(".show", round_id=round_.id), 303)
+
+
+@bp.post("/rounds/<int:round_id>/consolidate")
+@require_roles(*service.ACTION_ROLES["consolidate"])
+def consolidate(round_id: int) -> Any:
+    """The culture-social officer consolidates the submitted criteria."""
+    return _run(
+        round_id,
+        EmptyForm(),
+        lambda tx, r: service.consolidate_round(tx, r, actor=me()),
+        "consolidate",
+    )
+
+
+@bp.post("/rounds/<int:round_id>/approve")
+@require_roles(*service.ACTION_ROLES["approve"])
+def approve(round_id: int) -> Any:
+    """A council member approves (the second approval must be another member's)."""
+    return _run(
+        round_id, EmptyForm(), lambda tx, r: service.approve_round(tx, r, actor=me()), "approve"
+    )
+
+
+@bp.post("/rounds/<int:round_id>/lock")
+@require_roles(*service.ACTION_ROLES["lock"])
+def lock(round_id: int) -> Any:
+    """Freeze the approved score with its inputs' hash."""
+    return _run(round_id, EmptyForm(), lambda tx, r: service.lock_round(tx, r, actor=me()), "lock")
+
+
+@bp.post("/rounds/<int:round_id>/post")
+@require_roles(*service.ACTION_ROLES["post"])
+def post(round_id: int) -> Any:
+    """Record the public posting of the result."""
+    form = PostForm(prefix="post")
+    return _run(
+        round_id,
+        form,
+        lambda tx, r: service.post_results(
+            tx, r, start=form.start.data, days=form.days.data, actor=me()
+        ),
+        "post",
+    )
+
+
+@bp.post("/rounds/<int:round_id>/send")
+@require_roles(*service.ACTION_ROLES["send"])
+def send(round_id: int) -> Any:
+    """Record the dossier sent to the recognising authority."""
+    form = SendForm(prefix="send")
+    return _run(
+        round_id,
+        form,
+        lambda tx, r: service.send_to_authority(
+            tx, r, sent_on=form.sent_on.data, letter_number=form.letter.data, actor=me()
+        ),
+        "send",
+    )
+
+
+@bp.post("/rounds/<int:round_id>/decide")
+@require_roles(*service.ACTION_ROLES["decide"])
+def decide(round_id: int) -> Any:
+    """Record the recognising authority's decision."""
+    form = DecisionForm(prefix="decide")
+    return _run(
+        round_id,
+        form,
+        lambda tx, r: service.record_decision(
+            tx,
+            r,
+            number=form.number.data,
+            date=form.date.data,
+            authority=form.authority.data,
+            recognised=form.result.data == "yes",
+            actor=me(),
+        ),
+        "decide",
+    )
+
+
+@bp.post("/rounds/<int:round_id>/reopen")
+@require_roles(*service.ACTION_ROLES["reopen"])
+def reopen(round_id: int) -> Any:
+    """Return the round to data entry, with a reason."""
+    form = ReopenForm(prefix="reopen")
+    return _run(
+        round_id,
+        form,
+        lambda tx, r: service.reopen_round(tx, r, reason=form.reason.data, actor=me()),
+        "reopen",
+    )
+
+
+def _history_scope(entity: str, entity_id: str) -> None:
+    """403/404 unless the signed-in user may read this entity's history."""
+    user = me()
+    if entity not in WARD_ENTITIES:
+        if user.role != "admin":
+            abort(403)
+        return
+    round_part, _sep, key = entity_id.partition(":")
+    if not round_part.isdigit():
+        abort(404)
+    round_ = round_or_404(int(round_part))
+    if entity == "round":
+        return
+    rules = criteria_service.rules_for(round_)
+    spec = rules.input(key)
+    section_id = spec.group if spec is not None else key
+    try:
+        part = criteria_service.section(rules, section_id)
+    except KeyError:
+        abort(404)
+    if not can_read_unit(user, part.unit):
+        abort(403)
+
+
+@bp.get("/audit/history")
+@require_roles(*WORKSPACE_ROLES)
+def history() -> Any:
+    """Every recorded change of one thing: who, when, old → new, and why."""
+    entity = request.args.get("entity", "").strip()
+    entity_id = request.args.get("id", "").strip()
+    if not entity or not entity_id or len(entity) > 64 or len(entity_id) > 64:
+        return error_response(400, message=_("Thiếu tham số entity và id."))
+    _history_scope(entity, entity_id)
+    rows = audit.history(get_session(), entity, entity_id)
+    return render_template(
+        "audit/history.html",
+        entity=entity,
+        entity_id=entity_id,
+        rows=[(row, audit.decode(row.old), audit.decode(row.new)) for row in rows],
+    )
+
+
+def _dossier(round_id: int, kind: str) -> Any:
+    round_ = round_or_404(round_id)
+    session = get_session()
+    if not service.stage_at_least(service.stage(session, round_.id), "consolidated"):
+        return error_response(
+            409, message=_("Hồ sơ chỉ có sau khi công chức Văn hóa - Xã hội tổng hợp số liệu.")
+        )
+    if importlib.util.find_spec("survey_app.dossier.pdf") is None:
+        return error_response(503, message=_("Chức năng in hồ sơ chưa sẵn sàng."))
+    from survey_app.dossier import pdf as dossier
+    from survey_app.dossier.source import build_dossier_data
+
+    try:
+        data = build_dossier_data(session, round_, current_language())
+    except ValueError as exc:
+        return error_response(409, message=str(exc))
+    if kind == "pdf":
+        body, mimetype = dossier.render_dossier_pdf(data), "application/pdf"
+        name = f"ho-so-dot-{round_.id}.pdf"
+    else:
+        body = dossier.render_score_xlsx(data)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        name = f"bang-diem-dot-{round_.id}.xlsx"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.get("/rounds/<int:round_id>/dossier.pdf")
+@require_roles(*DOSSIER_ROLES)
+def dossier_pdf(round_id: int) -> Any:
+    """The dossier PDF: request letter, assessment report, council minutes."""
+    return _dossier(round_id, "pdf")
+
+
+@bp.get("/rounds/<int:round_id>/scores.xlsx")
+@require_roles(*DOSSIER_ROLES)
+def scores_xlsx(round_id: int) -> Any:
+    """The score table as XLSX."""
+    return _dossier(round_id, "xlsx")

@@ -1,0 +1,87 @@
+"""The dossier built from a real round carries the criterion-13 survey figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import unicodedata
+
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from survey_app.core.db import get_session
+from survey_app.demo.ward import build_demo
+from survey_app.dossier.data import SIGNER_CHAIR, SIGNER_VICE
+from survey_app.dossier.pdf import render_dossier_pdf
+from survey_app.dossier.source import build_dossier_data
+from survey_app.models import AssessmentRound, Response, Ward
+
+
+def test_dossier_survey_section_matches_the_stored_answers(app):
+    with app.test_request_context():
+        session = get_session()
+        result = build_demo(
+            session,
+            base_url="http://survey.test",
+            secret="s" * 40,
+            answers=60,
+            seed=7,
+            today=dt.date(2026, 6, 1),
+        )
+        round_ = session.get(AssessmentRound, result.round_id)
+        data = build_dossier_data(session, round_, "vi")
+        stored = session.execute(
+            select(func.count()).select_from(Response).where(Response.round_id == round_.id)
+        ).scalar_one()
+    survey = data.survey
+    assert survey is not None
+    assert survey.qr_responses + survey.paper_responses == stored == 60
+    assert survey.flagged_excluded == result.flagged
+    # Valid answers counted per audience never exceed the responses kept after flags.
+    assert sum(a.respondents for a in survey.audiences) <= stored - result.flagged
+    assert {a.audience for a in survey.audiences} == {"child", "resident"}
+    assert data.scorecard.criteria[-1].points == survey.points
+
+
+def _demo_dossier(app, language: str = "vi"):
+    with app.test_request_context():
+        session = get_session()
+        result = build_demo(
+            session,
+            base_url="http://survey.test",
+            secret="s" * 40,
+            answers=20,
+            seed=7,
+            today=dt.date(2026, 6, 1),
+        )
+        return build_dossier_data(session, session.get(AssessmentRound, result.round_id), language)
+
+
+def test_demo_dossier_prints_the_wards_signatories(app):
+    data = _demo_dossier(app)
+    assert data.ward_admin_parent == "UBND THÀNH PHỐ BẮC GIANG"  # not "UBND BẮC GIANG"
+    assert (data.signer_name, data.signer_title) == ("Vũ Văn Trung", SIGNER_VICE)
+    assert (data.council.chair_name, data.council.chair_title) == (
+        "Vũ Văn Trung",
+        "Phó Chủ tịch UBND phường",
+    )
+    reader = PdfReader(io.BytesIO(render_dossier_pdf(data)))
+    raw = "\n".join(page.extract_text() or "" for page in reader.pages)
+    text = " ".join(unicodedata.normalize("NFC", raw).split())
+    for expected in ("UBND THÀNH PHỐ BẮC GIANG", "Vũ Văn Trung", "PHÓ CHỦ TỊCH"):
+        assert unicodedata.normalize("NFC", expected) in text
+
+
+def test_parent_body_falls_back_to_the_province_only_when_unset(app):
+    data = _demo_dossier(app)
+    with app.app_context():
+        session = get_session()
+        ward = session.scalars(select(Ward)).one()
+        ward.parent_body = ""
+        ward.signer_role = "chair"
+        session.commit()
+        round_ = session.scalars(select(AssessmentRound)).one()
+        fallback = build_dossier_data(session, round_, "vi")
+    assert data.ward_admin_parent == "UBND THÀNH PHỐ BẮC GIANG"
+    assert fallback.ward_admin_parent == "UBND BẮC GIANG"
+    assert fallback.signer_title == SIGNER_CHAIR
