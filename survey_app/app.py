@@ -16,6 +16,7 @@ from survey_app.home import staff_views
 from survey_app.home import views as home_views
 from survey_app.posters import leader_views, paper_views, token_views
 from survey_app.posters import views as poster_views
+from survey_app.results import public_views as public_result_views
 from survey_app.results import views as result_views
 from survey_app.survey import views as survey_views
 from survey_app.workspace import criteria_views, round_views, scorecard_views
@@ -29,6 +30,7 @@ BLUEPRINTS = (
     staff_views.bp,
     survey_views.bp,
     result_views.bp,
+    public_result_views.bp,
     poster_views.bp,
     token_views.bp,
     leader_views.bp,

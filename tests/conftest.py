@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 
 from survey_app.app import create_app
@@ -17,6 +18,19 @@ from survey_app.core import migrate
 from survey_app.core.db import Base, make_engine
 
 PG_URL = os.environ.get("DATABASE_URL", "")
+
+# Property tests are deterministic: the same examples on every run and machine, no deadline,
+# no example store, and no health check that could fail a run at random (a slow CI machine,
+# a large generated file). Each test still bounds its own max_examples.
+settings.register_profile(
+    "cfw",
+    derandomize=True,
+    deadline=None,
+    database=None,
+    print_blob=False,
+    suppress_health_check=list(HealthCheck),
+)
+settings.load_profile("cfw")
 
 
 def _reset_postgres(url: str) -> None:

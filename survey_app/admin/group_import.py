@@ -28,7 +28,6 @@ from survey_app.admin.setup import (
     snapshot,
 )
 from survey_app.core.db import write_transaction
-from survey_app.demo.ward import poster_cap
 from survey_app.models import AssessmentRound, ResidentialGroup, Ward
 from survey_app.survey import tokens
 
@@ -167,7 +166,7 @@ def import_groups(
             session.add(group)
             _audit(session, "group.create", group, None, reason=why, actor=actor)
             for round_ in open_rounds:
-                cap = poster_cap(group.children, group.residents)
+                cap = tokens.poster_cap(group.children, group.residents)
                 tokens.new_token(session, group, round_, cap, actor=actor, reason=why)
                 result.tokens_issued += 1
     return result

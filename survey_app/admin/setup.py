@@ -23,10 +23,10 @@ from assessment import instrument as instruments
 from assessment import ruleset
 from survey_app.audit import log as audit
 from survey_app.core.db import write_transaction
-from survey_app.demo.ward import poster_cap
 from survey_app.models import AssessmentRound, ResidentialGroup, Ward
 from survey_app.models.wards import ROUND_STATUSES, SIGNER_ROLES
 from survey_app.survey import tokens
+from survey_app.workspace.workflow import stage, stage_at_least
 
 if TYPE_CHECKING:
     from survey_app.models import User
@@ -313,7 +313,7 @@ def create_round(
 ) -> tuple[AssessmentRound, list[tuple[ResidentialGroup, tokens.PosterToken]]]:
     """Use case: open an assessment round and issue one poster token per group.
 
-    Each token's cap is ``cap`` when given, else `demo.poster_cap` of the group's
+    Each token's cap is ``cap`` when given, else `tokens.poster_cap` of the group's
     populations. Audited "round.create" (and "token.create" per poster). Returns the
     round and its (group, token) pairs.
     """
@@ -356,7 +356,9 @@ def create_round(
         _audit(session, "round.create", round_, None, reason=why, actor=actor)
         issued = []
         for group in _groups_of(session, ward):
-            group_cap = cap if cap is not None else poster_cap(group.children, group.residents)
+            group_cap = (
+                cap if cap is not None else tokens.poster_cap(group.children, group.residents)
+            )
             token = tokens.new_token(session, group, round_, group_cap, actor=actor, reason=why)
             issued.append((group, token))
         return round_, issued
@@ -375,7 +377,6 @@ def set_round_status(
     Reopening is refused once the round's score is locked: answers arriving after the
     lock would not be in the locked result. Reopen the workflow first.
     """
-    from survey_app.workspace.workflow import stage, stage_at_least  # heavy: import when used
 
     if status not in ROUND_STATUSES:
         raise SetupError(f"status must be one of: {', '.join(ROUND_STATUSES)}")

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from assessment.survey.types import Hidden
+from survey_app.core.i18n import _
 
 _ids = itertools.count(1)
 
@@ -198,7 +199,6 @@ def progress_charts(
     groups: Sequence, audiences: Sequence[str], names: Callable[[str], str], ok: str
 ) -> dict[str, Markup]:
     """One progress chart per audience from dashboard `GroupRow`s (valid answers vs target)."""
-    from survey_app.core.i18n import _
 
     charts = {}
     for k, audience in enumerate(audiences):
@@ -228,7 +228,6 @@ def group_rate_chart(
     ward_rows: Sequence[Dot] = (),
 ) -> Markup:
     """Rates with 95 % intervals per group and audience (ward rows first), band bounds drawn."""
-    from survey_app.core.i18n import _
 
     def round_(value: float) -> str:
         return f"{value:.0f}"

@@ -99,6 +99,9 @@ def _handle_database_busy(exc: Exception) -> Any:
     return response
 
 
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds on every database
+
+
 class DatabaseIntConverter(IntegerConverter):
     """``<int:...>`` bounded to the INTEGER columns ids live in: a bigger id is a 404, not a 500.
 
@@ -107,7 +110,7 @@ class DatabaseIntConverter(IntegerConverter):
     """
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import random
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,11 +17,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assessment.instrument import Instrument, load_instrument
+from survey_app.accounts.users import create_user
 from survey_app.core.db import write_transaction
 from survey_app.core.paths import EXAMPLES
-from survey_app.models import AssessmentRound, ResidentialGroup, Response, Ward
+from survey_app.models import AssessmentRound, ResidentialGroup, Response, User, Ward
 from survey_app.survey import submit as survey
 from survey_app.survey import tokens
+from survey_app.workspace import criteria
 
 DEMO_CODE = "dinh-ke"
 RULE_VERSION = "qd06-2019"
@@ -79,12 +80,6 @@ class DemoResult:
     flagged: int = 0
 
 
-def poster_cap(children: int, residents: int) -> int:
-    """A poster takes at most half the group's people, rounded up to 50 (room for everyone
-    the sample needs, and a ceiling on flooding)."""
-    return max(50, math.ceil((children + residents) / 2 / 50) * 50)
-
-
 def demo_exists(session: Session) -> bool:
     """True when any ward exists (``cfw demo --if-new`` then does nothing)."""
     return session.execute(select(func.count(Ward.id))).scalar_one() > 0
@@ -101,7 +96,6 @@ def build_demo(
     today: dt.date | None = None,
 ) -> DemoResult:
     """Create the demo ward, groups, open round, tokens and staff, then ``answers`` answers."""
-    from survey_app.accounts.users import create_user
 
     today = today or dt.date.today()
     rng = random.Random(seed)
@@ -149,7 +143,7 @@ def build_demo(
         result = DemoResult(ward.id, round_.id)
         token_ids = []
         for group in groups:
-            cap = poster_cap(group.children, group.residents)
+            cap = tokens.poster_cap(group.children, group.residents)
             token = tokens.new_token(session, group, round_, cap, reason="cfw demo")
             token_ids.append(token.id)
             result.links.append((group.name, tokens.survey_url(base_url, token.token)))
@@ -189,8 +183,6 @@ def enter_example_figures(session: Session, round_: AssessmentRound) -> int:
     scorecard has real figures and the round can be taken through consolidation and
     approval. Returns how many sections were submitted.
     """
-    from survey_app.models import User
-    from survey_app.workspace import criteria
 
     example = json.loads(EXAMPLE_FIGURES.read_text(encoding="utf-8"))["inputs"]
     rules = criteria.rules_for(round_)

@@ -13,8 +13,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey_app.audit import log as audit
+from survey_app.dossier import data as dd
 from survey_app.models import AssessmentRound, Response, User
-from survey_app.results.counts import counts_as_flagged_sql
+from survey_app.results.counts import counts_as_flagged_sql, formula_for
+from survey_app.results.dashboard import figures, load_counts
 from survey_app.workspace.criteria import sections, stored_values
 from survey_app.workspace.scorecard import round_score
 from survey_app.workspace.workflow import stage, workflow
@@ -41,9 +43,6 @@ def _value_text(value: int | bool | None, language: str) -> str:
 
 def survey_section(session: Session, round_: AssessmentRound) -> Any:
     """The printed criterion-13 section: respondents, targets, rates, points and certainty."""
-    from survey_app.dossier import data as dd
-    from survey_app.results.counts import formula_for
-    from survey_app.results.dashboard import figures, load_counts
 
     formula = formula_for(round_)
     clean, _everything = load_counts(session, round_, formula)
@@ -79,7 +78,6 @@ def survey_section(session: Session, round_: AssessmentRound) -> Any:
 
 def build_dossier_data(session: Session, round_: AssessmentRound, language: str) -> Any:
     """A round's `DossierData` in ``language`` ("vi"/"en"); ValueError if it cannot be scored."""
-    from survey_app.dossier import data as dd
 
     result = round_score(session, round_)
     if result.card is None:

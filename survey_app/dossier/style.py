@@ -99,7 +99,7 @@ class CentredRule(Flowable):
         super().__init__()
         self.line_width = width
 
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+    def wrap(self, avail_width: float, _avail_height: float) -> tuple[float, float]:
         self.avail = avail_width
         return avail_width, 5  # a little air between the text above and the line
 

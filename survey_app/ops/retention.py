@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from survey_app.audit import log as audit
 from survey_app.core.db import write_transaction
 from survey_app.models import Answer, AssessmentRound, BrowserMark, Response
 
@@ -130,8 +131,6 @@ def purge(session: Session, before: dt.date, *, actor: Any = None, reason: str =
     AnswerCount aggregates, tokens and the audit log stay. One transaction: the deletes and
     one audit entry per round (counts deleted) commit together. Returns what was deleted.
     """
-    # Imported here: the audit service is the single writer of the hash-chained log.
-    from survey_app.audit import log as audit
 
     with write_transaction(session):
         # Planned inside the write transaction, so nothing can change between count and delete.

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from assessment.instrument import InstrumentError, load_instrument
 from survey_app.models import AssessmentRound, PosterToken, ResidentialGroup
+from survey_app.posters.pdf import PosterData
 from survey_app.posters.qr import check_public_url
 from survey_app.survey.tokens import display_token, survey_url
 
@@ -118,8 +119,6 @@ def poster_data(
     locale: str = "vi",
 ) -> PosterData:
     """The PosterData of one group (PosterError when it has no live token)."""
-    # Imported here: reportlab is loaded only by the processes that draw posters.
-    from survey_app.posters.pdf import PosterData
 
     if group.token is None:
         raise PosterError(f"group {group.group_id} has no active or paused token in this round")

@@ -25,6 +25,8 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from survey_app.posters.pdf import render_posters_pdf
+
 if TYPE_CHECKING:
     from survey_app.posters.pdf import PosterData
 
@@ -153,7 +155,6 @@ def _run(
     allowed_base_url: str,
 ) -> None:
     """The thread body: render, report progress at most ~4 times a second, keep the PDF."""
-    from survey_app.posters.pdf import render_posters_pdf
 
     last = 0.0
 

@@ -29,7 +29,7 @@ class DigitField(StringField):
         super().__init__(label, **kwargs)
         self.allowed = allowed
 
-    def pre_validate(self, form: Any) -> None:
+    def pre_validate(self, _form: Any) -> None:
         raw = (self.data or "").strip()
         if len(raw) != 1 or not raw.isdigit() or int(raw) not in self.allowed:
             low, high = min(self.allowed), max(self.allowed)

@@ -30,15 +30,17 @@ from assessment.instrument import Instrument, InstrumentError, load_instrument
 from survey_app.accounts.auth import require_group, require_roles
 from survey_app.core.db import get_session
 from survey_app.core.i18n import _, _l
+from survey_app.core.web import download
 from survey_app.models import AssessmentRound, ResidentialGroup
 from survey_app.posters import paper
 from survey_app.posters.data import LOCALES
+from survey_app.posters.paper_form import render_paper_form
 from survey_app.posters.paper_forms import PaperForm, check_choices, paper_form
 from survey_app.posters.qr import ascii_stem
-from survey_app.posters.views import STAFF, choice, pdf_response, problem, staff_round
+from survey_app.posters.views import STAFF, choice, problem, staff_round
 from survey_app.survey import submit as survey
 
-bp = Blueprint("paper", __name__, url_prefix="/staff/paper")
+bp = Blueprint("paper", __name__, url_prefix="/rounds")
 
 REFUSALS = {
     "unknown": _l("Tổ này chưa có mã áp phích đang dùng trong đợt này: hãy tạo mã trước."),
@@ -65,7 +67,7 @@ def _group(round_: AssessmentRound, raw: str | None) -> ResidentialGroup:
     return group
 
 
-@bp.get("/rounds/<int:round_id>/<audience>.pdf")
+@bp.get("/<int:round_id>/paper/<audience>.pdf")
 @require_roles("vhxh", "admin", "leader")
 def form_pdf(round_id: int, audience: str) -> Any:
     """The printable questionnaire of one audience; a leader's copy names their group."""
@@ -81,7 +83,6 @@ def form_pdf(round_id: int, audience: str) -> Any:
         require_group(user, group.id)
     elif user.role == "leader":
         abort(403)
-    from survey_app.posters.paper_form import render_paper_form
 
     pdf = render_paper_form(
         instrument,
@@ -91,10 +92,10 @@ def form_pdf(round_id: int, audience: str) -> Any:
         group_name=group.name if group else None,
     )
     stem = ascii_stem(group.name) if group else "blank"
-    return pdf_response(pdf, f"paper-{audience}-{stem}-{lang}.pdf")
+    return download(pdf, f"paper-{audience}-{stem}-{lang}.pdf")
 
 
-@bp.get("/rounds/<int:round_id>")
+@bp.get("/<int:round_id>/paper")
 @require_roles(*STAFF)
 def pick(round_id: int) -> str:
     """Choose the group (and the audience to start with) once."""
@@ -129,7 +130,7 @@ def _entry_page(
     return make_response(page, code)
 
 
-@bp.route("/rounds/<int:round_id>/entry", methods=["GET", "POST"])
+@bp.route("/<int:round_id>/paper/entry", methods=["GET", "POST"])
 @require_roles(*STAFF)
 def entry(round_id: int) -> Any:
     """Type in one paper questionnaire; after saving, the same group and audience again."""

@@ -26,7 +26,7 @@ from survey_app.posters.views import STAFF, staff_round
 from survey_app.survey import tokens
 from survey_app.survey.tokens import TokenError
 
-bp = Blueprint("poster_tokens", __name__, url_prefix="/staff/posters")
+bp = Blueprint("poster_tokens", __name__, url_prefix="/rounds")
 
 ACTIONS = {
     "pause": tokens.pause_token,
@@ -63,7 +63,7 @@ def _form_error(form: TokenChangeForm) -> str:
     return "; ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
-@bp.get("/rounds/<int:round_id>/tokens")
+@bp.get("/<int:round_id>/posters/tokens")
 @require_roles(*STAFF)
 def tokens_page(round_id: int) -> Any:
     """Every group's current token with its buttons."""
@@ -71,7 +71,7 @@ def tokens_page(round_id: int) -> Any:
     return _page(round_)
 
 
-@bp.post("/rounds/<int:round_id>/tokens/<int:token_id>/<action>")
+@bp.post("/<int:round_id>/posters/tokens/<int:token_id>/<action>")
 @require_roles(*STAFF)
 def change(round_id: int, token_id: int, action: str) -> Any:
     """Apply one audited change to a token of this round."""
@@ -100,7 +100,7 @@ def change(round_id: int, token_id: int, action: str) -> Any:
     return redirect(url_for("poster_tokens.tokens_page", round_id=round_id), 303)
 
 
-@bp.post("/rounds/<int:round_id>/groups/<int:group_id>/token")
+@bp.post("/<int:round_id>/posters/groups/<int:group_id>/token")
 @require_roles(*STAFF)
 def create(round_id: int, group_id: int) -> Any:
     """Issue a token for a group that has no live one (a revoked poster is replaced)."""

@@ -32,20 +32,22 @@ from survey_app.accounts.auth import current_user, require_group, require_roles,
 from survey_app.core.db import get_session
 from survey_app.core.forms import EmptyForm
 from survey_app.core.i18n import _
+from survey_app.core.web import download
 from survey_app.models import AssessmentRound, ResidentialGroup, User
 from survey_app.posters import data as poster_service
 from survey_app.posters import jobs as poster_jobs
 from survey_app.posters.data import LOCALES, SIZES, PosterError
+from survey_app.posters.pdf import render_posters_pdf
 from survey_app.posters.qr import PosterURLError, ascii_stem, qr_zip
 
-bp = Blueprint("posters", __name__, url_prefix="/staff/posters")
+bp = Blueprint("posters", __name__)
 STAFF = ("vhxh", "admin")
 
 
 # ----------------------------------------------------------------------------- helpers
 
 
-def staff_round(round_id: int, *roles: str) -> tuple[User, AssessmentRound]:
+def staff_round(round_id: int) -> tuple[User, AssessmentRound]:
     """The signed-in user and a round of their ward (404 unknown, 403 another ward)."""
     user = current_user()
     round_ = get_session().get(AssessmentRound, round_id)
@@ -75,18 +77,10 @@ def problem(message: str, code: int = 409) -> Response:
     return make_response(page, code)
 
 
-def pdf_response(data: bytes, filename: str) -> Response:
-    """A PDF download with a safe ASCII file name."""
-    response = make_response(data)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 # ----------------------------------------------------------------------------- routes
 
 
-@bp.get("/")
+@bp.get("/posters/")
 @require_roles(*STAFF)
 def index() -> str:
     """The rounds whose posters this user may print."""
@@ -98,7 +92,7 @@ def index() -> str:
     return render_template("posters/index.html", rounds=query.all())
 
 
-@bp.get("/rounds/<int:round_id>")
+@bp.get("/rounds/<int:round_id>/posters")
 @require_roles(*STAFF)
 def round_page(round_id: int) -> str:
     """Every group of the round with links to its poster, plus the batch downloads."""
@@ -114,7 +108,7 @@ def round_page(round_id: int) -> str:
     )
 
 
-@bp.get("/rounds/<int:round_id>/groups/<int:group_id>.pdf")
+@bp.get("/rounds/<int:round_id>/posters/<int:group_id>.pdf")
 @require_roles("vhxh", "admin", "leader")
 def group_poster(round_id: int, group_id: int) -> Any:
     """One group's poster as a one-page PDF (a leader: only their own group)."""
@@ -130,17 +124,16 @@ def group_poster(round_id: int, group_id: int) -> Any:
         posters, _skipped = poster_service.round_posters(
             session, round_id, base_url=base, locale=lang, group_ids=[group_id]
         )
-        from survey_app.posters.pdf import render_posters_pdf
 
         pdf = render_posters_pdf(posters, page_size=size, allowed_base_url=base)  # type: ignore[arg-type]
     except PosterError:
         return problem(_("Tổ này chưa có mã QR đang dùng trong đợt này: hãy tạo mã mới."))
     except PosterURLError:
         return problem(_("Địa chỉ khảo sát không nằm dưới PUBLIC_BASE_URL: không tạo mã QR."))
-    return pdf_response(pdf, f"poster-{ascii_stem(group.name)}-{size}-{lang}.pdf")
+    return download(pdf, f"poster-{ascii_stem(group.name)}-{size}-{lang}.pdf")
 
 
-@bp.post("/rounds/<int:round_id>/all")
+@bp.post("/rounds/<int:round_id>/posters/all")
 @require_roles(*STAFF)
 def start_all(round_id: int) -> Any:
     """Start drawing every poster of the round in the background; show its progress page."""
@@ -179,14 +172,14 @@ def _job(job_id: str) -> poster_jobs.JobState:
     return job
 
 
-@bp.get("/jobs/<job_id>")
+@bp.get("/posters/jobs/<job_id>")
 @require_roles(*STAFF)
 def job_page(job_id: str) -> str:
     """Progress of a poster job; refreshes itself every 2 seconds until it ends."""
     return render_template("posters/job.html", job=_job(job_id))
 
 
-@bp.get("/jobs/<job_id>.pdf")
+@bp.get("/posters/jobs/<job_id>.pdf")
 @require_roles(*STAFF)
 def job_pdf(job_id: str) -> Any:
     """The finished PDF of a job (409 while it is still running)."""
@@ -195,10 +188,10 @@ def job_pdf(job_id: str) -> Any:
     if job.status != "done" or not path.exists():
         return problem(_("Tệp chưa sẵn sàng: hãy chờ đến khi xong."))
     # Read whole (a few MB at most): simpler than streaming and no file handle left open.
-    return pdf_response(path.read_bytes(), f"posters-round-{job.round_id}.pdf")
+    return download(path.read_bytes(), f"posters-round-{job.round_id}.pdf")
 
 
-@bp.get("/rounds/<int:round_id>/qr.zip")
+@bp.get("/rounds/<int:round_id>/posters/qr.zip")
 @require_roles(*STAFF)
 def qr_images(round_id: int) -> Any:
     """A zip with a PNG and an SVG QR code for every group with a live token."""
@@ -211,7 +204,4 @@ def qr_images(round_id: int) -> Any:
         return problem(_("Không tổ nào của đợt này có mã QR đang dùng: hãy tạo mã trước."))
     except PosterURLError:
         return problem(_("Địa chỉ khảo sát không nằm dưới PUBLIC_BASE_URL: không tạo mã QR."))
-    response = make_response(data)
-    response.headers["Content-Type"] = "application/zip"
-    response.headers["Content-Disposition"] = f'attachment; filename="qr-round-{round_id}.zip"'
-    return response
+    return download(data, f"qr-round-{round_id}.zip")

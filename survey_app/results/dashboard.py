@@ -13,21 +13,17 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assessment.instrument import Instrument, load_instrument
-from assessment.survey.certainty import BandCertainty, band_certainty
+from assessment.survey.certainty import band_certainty
 from assessment.survey.counts import SurveyCounts, counts_from_rows
-from assessment.survey.differences import GroupDifferences, group_differences
+from assessment.survey.differences import group_differences
 from assessment.survey.formula import SurveyFormula
-from assessment.survey.sampling import SampleTargets, sample_targets
+from assessment.survey.sampling import sample_targets
 from assessment.survey.stats import (
-    GroupRateTable,
-    RateEstimate,
-    SurveyRates,
     group_rates,
     survey_rates,
 )
@@ -40,89 +36,15 @@ from survey_app.results.dashboard_text import (
     next_steps,
     standout_lines,
 )
-from survey_app.results.questions import QuestionRow, question_rows
-
-Shown = int | Hidden
-ShownRate = float | Hidden | None
-
-
-@dataclass(frozen=True, slots=True)
-class Figures:
-    """All statistics of one round for one flag setting (without or with flagged answers)."""
-
-    include_flagged: bool
-    counts: SurveyCounts
-    rates: SurveyRates
-    table: GroupRateTable
-    targets: SampleTargets
-    certainty: BandCertainty
-    differences: tuple[GroupDifferences, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """One group and audience on the page: progress and rate, hidden parts as Hidden."""
-
-    audience: str
-    population: int | None
-    valid: Shown
-    target: int | None
-    more_needed: int | None  # None when the count is hidden or there is no target
-    enough: bool | None
-    rate: ShownRate
-    low: ShownRate
-    high: ShownRate
-
-    @property
-    def hidden(self) -> bool:
-        """True when this cell's count is suppressed."""
-        return isinstance(self.valid, Hidden)
-
-
-@dataclass(frozen=True, slots=True)
-class GroupRow:
-    """A residential group with one cell per audience."""
-
-    group_id: int
-    name: str
-    cells: tuple[Cell, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Comparison:
-    """One ward-level figure without and with flagged answers, side by side."""
-
-    label: str
-    clean: RateEstimate | None  # None when suppressed
-    everything: RateEstimate | None
-    clean_n: Shown
-    everything_n: Shown
-
-
-@dataclass(frozen=True, slots=True)
-class Dashboard:
-    """Everything the survey dashboard shows; plain values, ready for a template or JSON."""
-
-    round_id: int
-    round_name: str
-    status: str
-    ward_id: int
-    ward_name: str
-    ward_code: str
-    rule_version: str
-    instrument_version: str
-    audiences: tuple[str, ...]
-    bands: tuple[float, ...]
-    groups: tuple[GroupRow, ...]
-    clean: Figures
-    everything: Figures
-    comparison: tuple[Comparison, ...]
-    combined_hidden: bool
-    questions: tuple[QuestionRow, ...]
-    standouts: tuple[str, ...]
-    next_steps: tuple[str, ...]
-    not_counted: int  # responses left out of the official figures (flagged or excluded)
-
+from survey_app.results.figures import (
+    Cell,
+    Comparison,
+    Dashboard,
+    Figures,
+    GroupRow,
+    Shown,
+)
+from survey_app.results.questions import question_rows
 
 # ----------------------------------------------------------------------------- statistics
 
@@ -244,9 +166,9 @@ def dashboard_from(
 ) -> Dashboard:
     """Assemble the view model from already computed figures (pure apart from the round)."""
     groups = group_rows(clean, names)
-    comparison, combined_hidden = compare(clean, everything, formula)
-    overall_clean = _overall_answers(clean.counts, formula)
-    not_counted = _overall_answers(everything.counts, formula) - overall_clean
+    comparison, combined_hidden = compare(clean, everything)
+    overall_clean = _overall_answers(clean.counts)
+    not_counted = _overall_answers(everything.counts) - overall_clean
     return Dashboard(
         round_id=round_.id,
         round_name=round_.name,
@@ -270,7 +192,7 @@ def dashboard_from(
     )
 
 
-def _overall_answers(counts: SurveyCounts, formula: SurveyFormula) -> int:
+def _overall_answers(counts: SurveyCounts) -> int:
     """Responses counted: every questionnaire answers the overall question exactly once."""
     return sum(c.valid + c.dont_know for c in counts.cells)
 
@@ -307,9 +229,7 @@ def group_rows(clean: Figures, names: dict[int, str]) -> tuple[GroupRow, ...]:
     return tuple(rows)
 
 
-def compare(
-    clean: Figures, everything: Figures, formula: SurveyFormula
-) -> tuple[tuple[Comparison, ...], bool]:
+def compare(clean: Figures, everything: Figures) -> tuple[tuple[Comparison, ...], bool]:
     """Ward-level rates without and with flagged answers; (rows, combined rate hidden).
 
     An audience whose ward total is a small cell is hidden, and so is the combined rate
@@ -365,12 +285,6 @@ def compare(
 
 
 __all__ = [
-    "Cell",
-    "Comparison",
-    "Dashboard",
-    "Figures",
-    "GroupRow",
-    "QuestionRow",
     "build_dashboard",
     "counts_for",
     "dashboard_from",

@@ -8,16 +8,13 @@ the page's language.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from assessment.survey.certainty import BandCertainty
 from assessment.survey.differences import GroupDifferences
 from assessment.survey.formula import SurveyFormula
-from survey_app.core.i18n import _, _l
+from survey_app.core.i18n import _, _l, current_language
 from survey_app.models import AssessmentRound
-
-if TYPE_CHECKING:
-    from survey_app.results.dashboard import Figures, GroupRow
+from survey_app.results.figures import Figures, GroupRow
 
 MAX_GROUP_STEPS = 5  # "what to do next" names at most this many groups, then "and N more"
 
@@ -80,8 +77,6 @@ def _language() -> str:
         return "en"  # commands print plain English figures
     # A page formats a thousand numbers: look the language up once per request.
     if "cfw_number_language" not in g:
-        from survey_app.core.i18n import current_language
-
         g.cfw_number_language = current_language()
     return g.cfw_number_language
 

@@ -19,7 +19,7 @@ from assessment.survey.stats import question_breakdown
 from assessment.survey.types import Hidden
 from survey_app.core.exports import csv_bytes, safe_cell
 from survey_app.results.counts import FLAG_NAMES, answers_by_response, response_rows
-from survey_app.results.dashboard import Dashboard, Figures
+from survey_app.results.figures import Dashboard, Figures
 
 AGGREGATE_HEADER = (
     "figures",

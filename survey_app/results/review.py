@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from survey_app.accounts.auth import can_access_ward
 from survey_app.audit import log as audit
 from survey_app.core.db import write_transaction
 from survey_app.core.i18n import _
@@ -54,7 +55,6 @@ class ReviewResult:
 
 def may_review(actor: User | None, ward_id: int) -> bool:
     """True when ``actor`` may review the responses of ``ward_id``."""
-    from survey_app.accounts.auth import can_access_ward
 
     return actor is not None and actor.role in REVIEW_ROLES and can_access_ward(actor, ward_id)
 

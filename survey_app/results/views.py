@@ -1,4 +1,4 @@
-"""The criterion-13 survey dashboard, review of flagged answers, exports and public results.
+"""The criterion-13 survey dashboard for staff: review of flagged answers and exports.
 
 URL map (blueprint "dashboard"):
   GET  /survey                                 → the dashboard of the user's ward's newest round
@@ -8,8 +8,6 @@ URL map (blueprint "dashboard"):
   GET  /rounds/<id>/survey/aggregates.csv      aggregates, suppression applied (same roles)
   GET  /rounds/<id>/survey/aggregates.xlsx     the same as a workbook
   GET  /rounds/<id>/survey/responses.csv       anonymised raw answers (admin, vhxh)
-  GET  /results/<ward_code>                    PUBLIC: the ward's results once a round closed
-  GET  /results/<ward_code>/<group_id>         PUBLIC: one residential group's results
 
 Group leaders have their own page (another feature): they get 403 here, like unit officers.
 """
@@ -26,14 +24,16 @@ from survey_app.accounts.auth import current_user, require_roles, require_same_w
 from survey_app.core import charts
 from survey_app.core.db import get_session
 from survey_app.core.i18n import _, current_language
-from survey_app.core.security import error_response
-from survey_app.models import AssessmentRound, ResidentialGroup, Ward
+from survey_app.core.security import MAX_ID, error_response
+from survey_app.core.web import download
+from survey_app.models import AssessmentRound
 from survey_app.models import Response as ResponseRow
 from survey_app.results import exports as survey_exports
 from survey_app.results import review
 from survey_app.results.counts import flagged_responses
-from survey_app.results.dashboard import Dashboard, build_dashboard
+from survey_app.results.dashboard import build_dashboard
 from survey_app.results.dashboard_text import audience_name, format_number
+from survey_app.results.figures import Dashboard
 from survey_app.results.forms import DECISIONS, ReviewForm
 from survey_app.results.questions import question_labels
 
@@ -42,7 +42,6 @@ bp = Blueprint("dashboard", __name__)
 DASHBOARD_ROLES = ("admin", "vhxh", "council", "viewer")
 RAW_ROLES = ("admin", "vhxh")
 PAGE_SIZE = 50
-MAX_ID = 2**31 - 1  # beyond a database integer: answer 404, never a driver error
 
 
 def _round(round_id: int) -> AssessmentRound:
@@ -180,12 +179,6 @@ def review_action(round_id: int, response_id: int) -> Any:
     )
 
 
-def _download(data: bytes, mimetype: str, name: str) -> Response:
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 @bp.get("/rounds/<int:round_id>/survey/aggregates.csv")
 @require_roles(*DASHBOARD_ROLES)
 def aggregates_csv(round_id: int) -> Response:
@@ -193,7 +186,7 @@ def aggregates_csv(round_id: int) -> Response:
     round_ = _round(round_id)
     view = build_dashboard(get_session(), round_.id, lang=current_language())
     data = survey_exports.aggregates_csv(view)
-    return _download(data, "text/csv; charset=utf-8", f"survey-round-{round_.id}-aggregates.csv")
+    return download(data, f"survey-round-{round_.id}-aggregates.csv")
 
 
 @bp.get("/rounds/<int:round_id>/survey/aggregates.xlsx")
@@ -202,10 +195,8 @@ def aggregates_xlsx(round_id: int) -> Response:
     """Aggregates as an XLSX workbook; small cells read "<5"."""
     round_ = _round(round_id)
     view = build_dashboard(get_session(), round_.id, lang=current_language())
-    return _download(
-        survey_exports.aggregates_xlsx(view),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        f"survey-round-{round_.id}-aggregates.xlsx",
+    return download(
+        survey_exports.aggregates_xlsx(view), f"survey-round-{round_.id}-aggregates.xlsx"
     )
 
 
@@ -215,87 +206,4 @@ def responses_csv(round_id: int) -> Response:
     """Anonymised raw answers (no token, key or id), for the culture-social officer and admin."""
     round_ = _round(round_id)
     data = survey_exports.responses_csv(get_session(), round_.id, round_.instrument_version)
-    return _download(data, "text/csv; charset=utf-8", f"survey-round-{round_.id}-responses.csv")
-
-
-# ----------------------------------------------------------------------------- public results
-
-
-def _ward(ward_code: str) -> Ward:
-    if len(ward_code) > 64:
-        abort(404)
-    ward = get_session().execute(select(Ward).where(Ward.code == ward_code)).scalar()
-    if ward is None:
-        abort(404)
-    return ward
-
-
-def _published_round(ward: Ward) -> tuple[AssessmentRound | None, bool]:
-    """(the round whose results are public, whether an open round is still collecting).
-
-    ``?round=<id>`` (from a closed poster's QR) picks that round when it is closed; otherwise
-    the latest closed round of the ward.
-    """
-    session = get_session()
-    rounds = (
-        session.execute(
-            select(AssessmentRound)
-            .where(AssessmentRound.ward_id == ward.id)
-            .order_by(AssessmentRound.period_end.desc(), AssessmentRound.id.desc())
-        )
-        .scalars()
-        .all()
-    )
-    closed = [r for r in rounds if r.status == "closed"]
-    wanted = request.args.get("round", "")
-    chosen = next((r for r in closed if wanted.isdigit() and r.id == int(wanted)), None)
-    return chosen or (closed[0] if closed else None), any(r.is_open for r in rounds)
-
-
-@bp.get("/results/<ward_code>")
-def public_results(ward_code: str) -> Any:
-    """The ward's survey results (aggregates only) once a round has closed."""
-    ward = _ward(ward_code)
-    round_, collecting = _published_round(ward)
-    if round_ is None:
-        return render_template("results/public_pending.html", ward=ward, collecting=collecting)
-    view = build_dashboard(get_session(), round_.id, lang=current_language())
-    return render_template(
-        "results/public.html",
-        view=view,
-        ward=ward,
-        group=None,
-        audience_name=audience_name,
-    )
-
-
-@bp.get("/results/<ward_code>/<int:group_id>")
-def public_group_results(ward_code: str, group_id: int) -> Any:
-    """One residential group's results next to the ward's (aggregates only)."""
-    ward = _ward(ward_code)
-    group = get_session().get(ResidentialGroup, group_id) if 0 < group_id <= MAX_ID else None
-    if group is None or group.ward_id != ward.id:
-        abort(404)
-    round_, collecting = _published_round(ward)
-    if round_ is None:
-        return render_template(
-            "results/public_pending.html", ward=ward, group=group, collecting=collecting
-        )
-    view = build_dashboard(get_session(), round_.id, lang=current_language())
-    row = next((g for g in view.groups if g.group_id == group.id), None)
-    return render_template(
-        "results/public.html",
-        view=view,
-        ward=ward,
-        group=row,
-        audience_name=audience_name,
-    )
-
-
-def results_url(ward_id: int | None, group_id: int | None, round_id: int | None) -> str | None:
-    """Where a closed round's poster QR code leads: that group's public results page."""
-    ward = get_session().get(Ward, ward_id) if ward_id else None
-    if ward is None or group_id is None:
-        return None
-    args = {"round": round_id} if round_id else {}
-    return url_for("dashboard.public_group_results", ward_code=ward.code, group_id=group_id, **args)
+    return download(data, f"survey-round-{round_.id}-responses.csv")

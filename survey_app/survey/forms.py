@@ -60,7 +60,7 @@ class AllowListField(Field):
             if self.data not in {value for value, _label in self.choices}:
                 self.data, self.invalid = None, True
 
-    def pre_validate(self, form: Any) -> None:
+    def pre_validate(self, _form: Any) -> None:
         if getattr(self, "invalid", False):
             raise StopValidation(_("Giá trị không hợp lệ: hãy chọn một trong các ô cho sẵn."))
         if self.data is None:
@@ -77,7 +77,7 @@ class AllowListField(Field):
 class KeyField(HiddenField):
     """The one-time key of a questionnaire page, generated when the page is rendered."""
 
-    def pre_validate(self, form: Any) -> None:
+    def pre_validate(self, _form: Any) -> None:
         if not isinstance(self.data, str) or not KEY_PATTERN.match(self.data):
             raise StopValidation(_("Trang đã cũ: hãy tải lại trang câu hỏi rồi gửi lại."))
 
@@ -89,7 +89,7 @@ class CommentField(TextAreaField):
         super().__init__(label, **kwargs)
         self.max_chars = max_chars
 
-    def pre_validate(self, form: Any) -> None:
+    def pre_validate(self, _form: Any) -> None:
         if self.data and len(self.data) > self.max_chars:
             raise StopValidation(
                 _("Góp ý dài quá: tối đa %(n)d ký tự.", n=self.max_chars)  # noqa: RUF100
@@ -125,7 +125,7 @@ def _profile_class(version: str, audience_id: str, lang: str) -> type[SurveyForm
             consent.label.get(lang), choices=(("yes", ""),), missing="consent"
         )
     attrs["age_band"] = AllowListField(
-        _age_label(audience, lang), choices=[(b.id, b.label.get(lang)) for b in audience.age_bands]
+        _age_label(audience), choices=[(b.id, b.label.get(lang)) for b in audience.age_bands]
     )
     attrs["gender"] = AllowListField(
         instrument.gender_label.get(lang),
@@ -135,7 +135,7 @@ def _profile_class(version: str, audience_id: str, lang: str) -> type[SurveyForm
     return type(f"Profile_{audience_id}_{lang}", (SurveyForm,), attrs)
 
 
-def _age_label(audience: Audience, lang: str) -> str:
+def _age_label(audience: Audience) -> str:
     return _("Tuổi của em") if audience.faces else _("Tuổi của ông/bà")
 
 

@@ -36,6 +36,7 @@ from flask import (
 from assessment.instrument import Instrument, InstrumentError, load_instrument
 from survey_app.core.db import get_session
 from survey_app.core.i18n import current_language
+from survey_app.results.published import results_url
 from survey_app.survey import submit as survey
 from survey_app.survey import tokens
 from survey_app.survey.forms import (
@@ -78,9 +79,7 @@ def scan(token: str) -> Any:
     info = tokens.lookup(get_session(), token)
     if info.state is TokenState.CLOSED:
         # Once the round closes, the poster shows people what their answers changed.
-        from survey_app.results.views import results_url
-
-        target = results_url(info.ward_id, info.group_id, info.round_id)
+        target = results_url(get_session(), info.ward_id, info.group_id, info.round_id)
         if target:
             return redirect(target, 303)
     if not info.usable:

@@ -12,11 +12,10 @@ URL map (blueprint "rounds"):
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +26,9 @@ from survey_app.core.db import get_session, write_transaction
 from survey_app.core.forms import EmptyForm
 from survey_app.core.i18n import _, current_language
 from survey_app.core.security import error_response
+from survey_app.core.web import download
+from survey_app.dossier import pdf as dossier
+from survey_app.dossier.source import build_dossier_data
 from survey_app.models import AssessmentRound, User
 from survey_app.workspace import criteria as criteria_service
 from survey_app.workspace import workflow as service
@@ -279,25 +281,13 @@ def _dossier(round_id: int, kind: str) -> Any:
         return error_response(
             409, message=_("Hồ sơ chỉ có sau khi công chức Văn hóa - Xã hội tổng hợp số liệu.")
         )
-    if importlib.util.find_spec("survey_app.dossier.pdf") is None:
-        return error_response(503, message=_("Chức năng in hồ sơ chưa sẵn sàng."))
-    from survey_app.dossier import pdf as dossier
-    from survey_app.dossier.source import build_dossier_data
-
     try:
         data = build_dossier_data(session, round_, current_language())
     except ValueError as exc:
         return error_response(409, message=str(exc))
     if kind == "pdf":
-        body, mimetype = dossier.render_dossier_pdf(data), "application/pdf"
-        name = f"ho-so-dot-{round_.id}.pdf"
-    else:
-        body = dossier.render_score_xlsx(data)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        name = f"bang-diem-dot-{round_.id}.xlsx"
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+        return download(dossier.render_dossier_pdf(data), f"ho-so-dot-{round_.id}.pdf")
+    return download(dossier.render_score_xlsx(data), f"bang-diem-dot-{round_.id}.xlsx")
 
 
 @bp.get("/rounds/<int:round_id>/dossier.pdf")

@@ -8,9 +8,8 @@ round. A locked round is shown from its frozen inputs, so the page matches the l
 
 from __future__ import annotations
 
-import importlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,10 +21,8 @@ from assessment.inputs import InputError, InvalidInputs
 from assessment.ruleset import RuleSet, load_rules
 from assessment.scoring import Scorecard, score
 from survey_app.models import AssessmentRound, LockedScore
+from survey_app.results.counts import c13_inputs
 from survey_app.workspace.criteria import lang, plain_values, rules_for
-
-# The survey statistics module (another feature); until it exists criterion 13 stays missing.
-SURVEY_COUNTS_MODULE = "survey_app.results.counts"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,19 +42,9 @@ class RoundScore:
     errors: tuple[InputError, ...] = ()
 
 
-def survey_inputs(session: Session, round_id: int) -> dict[str, int] | None:
-    """Criterion 13's counts from the survey statistics, or None while that module is absent.
-
-    Flagged responses are left out of the official figure (QUALITY.md: staff review flags).
-    """
-    try:
-        module = importlib.import_module(SURVEY_COUNTS_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name and SURVEY_COUNTS_MODULE.startswith(exc.name):
-            return None
-        raise
-    counts: Callable[..., dict[str, int]] = module.c13_inputs
-    return dict(counts(session, round_id, include_flagged=False))
+def survey_inputs(session: Session, round_id: int) -> dict[str, int]:
+    """Criterion 13's counts from the survey statistics (the counted answers only)."""
+    return dict(c13_inputs(session, round_id, include_flagged=False))
 
 
 def round_inputs(session: Session, round_: AssessmentRound) -> tuple[dict[str, Any], bool]:

@@ -154,7 +154,7 @@ def _brute_force_cost(card):
     return best
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(mini_inputs(), st.sampled_from(["other", "central-city-ward"]))
 def test_the_plan_is_as_cheap_as_brute_force_and_reaches_recognition(values, locality):
     card = score(values, MINI, locality)
@@ -169,7 +169,7 @@ def test_the_plan_is_as_cheap_as_brute_force_and_reaches_recognition(values, loc
         assert score(_apply(card.inputs, plan.steps), MINI, locality).recognised
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=80)
 @given(st.integers(0, 60), st.integers(0, 60))
 def test_every_planned_step_is_valid_input(on_time_loss, checked_loss):
     inputs = PERFECT | {"c2.registered_on_time": 50 - min(50, on_time_loss)}

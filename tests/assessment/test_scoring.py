@@ -198,7 +198,7 @@ INDICATOR_KEYS = [(c.id, i.id) for c in RULES.criteria for i in c.indicators] + 
 ]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(ward_inputs(complete=False), st.sampled_from(["other", "central-city-ward"]))
 def test_scores_stay_within_bounds_and_add_up(values, locality):
     card = score(values, RULES, locality)
@@ -212,7 +212,7 @@ def test_scores_stay_within_bounds_and_add_up(values, locality):
         assert not card.recognised
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(ward_inputs(), st.sampled_from(INDICATOR_KEYS))
 def test_improving_an_indicator_never_lowers_a_score(values, key):
     before = score(values, RULES, "other")

@@ -106,7 +106,7 @@ def test_settled_when_the_interval_already_fits():
     assert result.settled and result.more_per_audience == 0 and result.points == 0
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(
     st.tuples(st.integers(0, 200), st.integers(0, 200)).filter(lambda c: sum(c) > 0),
     st.tuples(st.integers(0, 200), st.integers(0, 200)).filter(lambda c: sum(c) > 0),

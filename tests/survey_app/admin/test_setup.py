@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from survey_app.core.db import get_session
-from survey_app.demo.ward import poster_cap
 from survey_app.models import AssessmentRound, AuditEntry, PosterToken, ResidentialGroup, Ward
+from survey_app.survey.tokens import poster_cap
 from tests.survey_app.setup_factories import (
     EXAMPLE,
     GROUPS,

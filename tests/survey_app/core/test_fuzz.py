@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, text
 from werkzeug.datastructures import MultiDict
@@ -217,12 +217,7 @@ def _fuzz_route(
     """EXAMPLES_PER_ROUTE hostile POSTs to one route, each checked for a 500 and for changes."""
     fields_cache: dict[str, tuple[list[str], dict[str, list[str]]]] = {}
 
-    @settings(
-        max_examples=EXAMPLES_PER_ROUTE,
-        deadline=None,
-        database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
+    @settings(max_examples=EXAMPLES_PER_ROUTE)
     @given(data=st.data())
     def post_bad_input(data: st.DataObject) -> None:
         url = fill_rule(rule, data.draw(_url_values(rule, known), label="url values"))
@@ -258,7 +253,7 @@ def test_hostile_comment_in_a_valid_submission_is_stored_once_cleaned(app, clien
     engine = engine_of(app)
     sent = iter(range(10**6))
 
-    @settings(max_examples=40, deadline=None, database=None)
+    @settings(max_examples=40)
     @given(comment=_hostile_text().map(lambda c: c[:300]))
     def submit(comment: str) -> None:
         n = next(sent)

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assessment.inputs import InvalidInputs, validate_inputs
@@ -79,17 +79,7 @@ RULES_SOURCE = RULES_FILE.read_text(encoding="utf-8")
 INSTRUMENT_SOURCE = INSTRUMENT_FILE.read_text(encoding="utf-8")
 
 
-def _bounded(examples: int) -> settings:
-    """Hypothesis settings for a file fuzz: bounded examples, no deadline, no example store."""
-    return settings(
-        max_examples=examples,
-        deadline=None,
-        database=None,
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    )
-
-
-LOADER_SETTINGS = _bounded(120)
+LOADER_SETTINGS = settings(max_examples=120)  # the rest: the 'cfw' profile (conftest)
 
 
 @LOADER_SETTINGS
@@ -136,7 +126,7 @@ RAW_INPUTS = st.one_of(
 )
 
 
-@settings(max_examples=200, deadline=None, database=None)
+@settings(max_examples=200)
 @given(raw=RAW_INPUTS, locality=st.sampled_from([loc.id for loc in RULES.localities]))
 def test_inputs_are_refused_only_with_invalid_inputs(raw, locality):
     try:
@@ -160,7 +150,7 @@ def _assert_clean_exit(result, codes: tuple[int, ...]) -> None:
         assert "error" in result.output.lower(), result.output
 
 
-CLI_SETTINGS = _bounded(60)
+CLI_SETTINGS = settings(max_examples=60)
 
 
 @CLI_SETTINGS

@@ -92,8 +92,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("dashboard.aggregates_csv", "GET"): only(DASHBOARD, 200),
     ("dashboard.aggregates_xlsx", "GET"): only(DASHBOARD, 200),
     ("dashboard.responses_csv", "GET"): only(("admin", "vhxh"), 200),
-    ("dashboard.public_results", "GET"): everyone(404),
-    ("dashboard.public_group_results", "GET"): everyone(404),
+    ("results.ward", "GET"): everyone(404),
+    ("results.group", "GET"): everyone(404),
     # a group leader: only their own group (the others are sent on to it, or refused)
     ("leader.home", "GET"): only(("admin", "vhxh", "leader"), 302),
     ("leader.group", "GET"): only(("admin", "vhxh", "leader"), 200),

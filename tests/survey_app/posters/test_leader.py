@@ -40,12 +40,10 @@ def test_leader_lands_on_own_group_and_downloads_the_poster(client, setup, leade
     assert home.status_code == 302 and home.location.endswith(f"/staff/group/{setup.group_ids[0]}")
     page = client.get(home.location).get_data(as_text=True)
     assert "Tổ dân phố 1" in page
-    poster = client.get(
-        f"/staff/posters/rounds/{setup.round_id}/groups/{setup.group_ids[0]}.pdf?size=A4"
-    )
+    poster = client.get(f"/rounds/{setup.round_id}/posters/{setup.group_ids[0]}.pdf?size=A4")
     assert poster.status_code == 200
     assert decode(render_page(poster.data))[0].text == f"http://survey.test/q/{setup.tokens[0]}"
-    paper = client.get(f"/staff/paper/rounds/{setup.round_id}/child.pdf")
+    paper = client.get(f"/rounds/{setup.round_id}/paper/child.pdf")
     assert paper.status_code == 200 and paper.mimetype == "application/pdf"
 
 
@@ -89,8 +87,8 @@ def test_share_landing_has_open_graph_tags_and_no_tracking(client, setup):
     "path",
     [
         "/staff/group/{other}",
-        "/staff/posters/rounds/{round}/groups/{other}.pdf",
-        "/staff/paper/rounds/{round}/child.pdf?group={other}",
+        "/rounds/{round}/posters/{other}.pdf",
+        "/rounds/{round}/paper/child.pdf?group={other}",
     ],
 )
 def test_another_groups_pages_are_forbidden(client, setup, leader, path):
@@ -101,12 +99,12 @@ def test_another_groups_pages_are_forbidden(client, setup, leader, path):
 @pytest.mark.parametrize(
     "path",
     [
-        "/staff/posters/",
-        "/staff/posters/rounds/{round}",
-        "/staff/posters/rounds/{round}/qr.zip",
-        "/staff/posters/rounds/{round}/tokens",
-        "/staff/paper/rounds/{round}",
-        "/staff/paper/rounds/{round}/entry?group={own}&audience=child",
+        "/posters/",
+        "/rounds/{round}/posters",
+        "/rounds/{round}/posters/qr.zip",
+        "/rounds/{round}/posters/tokens",
+        "/rounds/{round}/paper",
+        "/rounds/{round}/paper/entry?group={own}&audience=child",
     ],
 )
 def test_leader_cannot_reach_staff_pages(client, setup, leader, path):

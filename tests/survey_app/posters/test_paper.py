@@ -47,20 +47,20 @@ def test_paper_pdf_has_every_question_with_diacritics(audience):
 
 def test_paper_pdf_route_pre_prints_the_group(client, setup, staff):
     response = client.get(
-        f"/staff/paper/rounds/{setup.round_id}/resident.pdf?group={setup.group_ids[1]}&lang=en"
+        f"/rounds/{setup.round_id}/paper/resident.pdf?group={setup.group_ids[1]}&lang=en"
     )
     assert response.status_code == 200
     text = _text(response.data)
     assert "Residential group: Tổ dân phố 2" in text and "How satisfied" in text
-    blank = client.get(f"/staff/paper/rounds/{setup.round_id}/child.pdf")
+    blank = client.get(f"/rounds/{setup.round_id}/paper/child.pdf")
     assert blank.status_code == 200 and "Tổ dân phố 2" not in _text(blank.data)
-    assert client.get(f"/staff/paper/rounds/{setup.round_id}/adult.pdf").status_code == 404
-    assert client.get(f"/staff/paper/rounds/{setup.round_id}/child.pdf?group=x").status_code == 400
+    assert client.get(f"/rounds/{setup.round_id}/paper/adult.pdf").status_code == 404
+    assert client.get(f"/rounds/{setup.round_id}/paper/child.pdf?group=x").status_code == 400
 
 
 def _entry_url(setup, audience: str = "child", group: int | None = None) -> str:
     gid = group or setup.group_ids[0]
-    return f"/staff/paper/rounds/{setup.round_id}/entry?group={gid}&audience={audience}"
+    return f"/rounds/{setup.round_id}/paper/entry?group={gid}&audience={audience}"
 
 
 def _key(page: str) -> str:
@@ -179,8 +179,8 @@ def test_a_closed_round_refuses_paper_entry(app, client, setup, staff):
 
 
 def test_bad_group_or_audience(client, setup, staff):
-    base = f"/staff/paper/rounds/{setup.round_id}/entry"
+    base = f"/rounds/{setup.round_id}/paper/entry"
     assert client.get(base + "?audience=child").status_code == 400
     assert client.get(base + f"?group={setup.group_ids[0]}&audience=adult").status_code == 400
     assert client.get(base + "?group=99999&audience=child").status_code == 404
-    assert client.get(f"/staff/paper/rounds/{setup.round_id}").status_code == 200
+    assert client.get(f"/rounds/{setup.round_id}/paper").status_code == 200

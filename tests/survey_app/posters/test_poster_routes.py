@@ -29,7 +29,7 @@ def staff(setup, make_user, login):
 
 
 def test_a_group_poster_downloads_with_its_qr_and_names(client, setup, staff):
-    response = client.get(f"/staff/posters/rounds/{setup.round_id}/groups/{setup.group_ids[1]}.pdf")
+    response = client.get(f"/rounds/{setup.round_id}/posters/{setup.group_ids[1]}.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert "attachment" in response.headers["Content-Disposition"]
     pdf = response.data
@@ -45,21 +45,18 @@ def test_a_group_poster_downloads_with_its_qr_and_names(client, setup, staff):
 
 
 def test_a5_english_poster_and_bad_options(client, setup, staff):
-    url = f"/staff/posters/rounds/{setup.round_id}/groups/{setup.group_ids[0]}.pdf"
+    url = f"/rounds/{setup.round_id}/posters/{setup.group_ids[0]}.pdf"
     english = client.get(url + "?size=A5&lang=en")
     assert english.status_code == 200 and "Survey for children" in page_text(english.data)
     bad = client.get(url + "?size=A3")
     assert bad.status_code == 400 and "A4, A5" in bad.get_data(as_text=True)
-    assert client.get(f"/staff/posters/rounds/{setup.round_id}/groups/99999.pdf").status_code == 404
-    assert (
-        client.get(f"/staff/posters/rounds/99999/groups/{setup.group_ids[0]}.pdf").status_code
-        == 404
-    )
+    assert client.get(f"/rounds/{setup.round_id}/posters/99999.pdf").status_code == 404
+    assert client.get(f"/rounds/99999/posters/{setup.group_ids[0]}.pdf").status_code == 404
 
 
 def test_qr_codes_are_only_made_under_the_public_base_url(app, client, setup, staff):
     app.config["PUBLIC_BASE_URL"] = "https://elsewhere.example"
-    ok = client.get(f"/staff/posters/rounds/{setup.round_id}/groups/{setup.group_ids[0]}.pdf")
+    ok = client.get(f"/rounds/{setup.round_id}/posters/{setup.group_ids[0]}.pdf")
     assert ok.status_code == 200  # URLs are built from the base, so they stay under it
     codes = decode(render_page(ok.data))
     assert codes[0].text.startswith("https://elsewhere.example/q/")
@@ -76,7 +73,7 @@ def _wait_done(client, location: str) -> str:
 
 
 def test_all_posters_job_reaches_done_with_one_page_per_group(client, setup, staff):
-    started = client.post(f"/staff/posters/rounds/{setup.round_id}/all?size=A4&lang=vi")
+    started = client.post(f"/rounds/{setup.round_id}/posters/all?size=A4&lang=vi")
     assert started.status_code == 303
     location = started.location
     first = client.get(location)
@@ -84,7 +81,7 @@ def test_all_posters_job_reaches_done_with_one_page_per_group(client, setup, sta
     page = _wait_done(client, location)
     assert "Tải tệp PDF" in page
     job_id = location.rstrip("/").rsplit("/", 1)[1]
-    pdf = client.get(f"/staff/posters/jobs/{job_id}.pdf")
+    pdf = client.get(f"/posters/jobs/{job_id}.pdf")
     assert pdf.status_code == 200
     reader = PdfReader(io.BytesIO(pdf.data))
     assert len(reader.pages) == 3
@@ -98,14 +95,14 @@ def test_job_progress_page_refreshes_itself_while_running(app, client, setup, st
             status="running", done=1, total=3,
         )  # fmt: skip
         poster_jobs._write(app.instance_path, state)
-    page = client.get(f"/staff/posters/jobs/{'A' * 22}").get_data(as_text=True)
+    page = client.get(f"/posters/jobs/{'A' * 22}").get_data(as_text=True)
     assert '<meta http-equiv="refresh" content="2">' in page and "1 / 3" in page
-    assert client.get(f"/staff/posters/jobs/{'A' * 22}.pdf").status_code == 409
-    assert client.get("/staff/posters/jobs/not-a-job").status_code == 404
+    assert client.get(f"/posters/jobs/{'A' * 22}.pdf").status_code == 409
+    assert client.get("/posters/jobs/not-a-job").status_code == 404
 
 
 def test_qr_zip_has_a_png_and_an_svg_per_group(client, setup, staff):
-    response = client.get(f"/staff/posters/rounds/{setup.round_id}/qr.zip")
+    response = client.get(f"/rounds/{setup.round_id}/posters/qr.zip")
     assert response.status_code == 200 and response.mimetype == "application/zip"
     names = sorted(zipfile.ZipFile(io.BytesIO(response.data)).namelist())
     assert names == sorted(f"to-dan-pho-{n}.{ext}" for n in (1, 2, 3) for ext in ("png", "svg"))
@@ -116,17 +113,17 @@ def test_qr_zip_has_a_png_and_an_svg_per_group(client, setup, staff):
 def test_other_roles_and_wards_cannot_print(client, setup, make_user, login):
     make_user("viewer1", role="viewer", ward_id=setup.ward_id)
     login("viewer1")
-    assert client.get(f"/staff/posters/rounds/{setup.round_id}").status_code == 403
-    assert client.get(f"/staff/posters/rounds/{setup.round_id}/qr.zip").status_code == 403
+    assert client.get(f"/rounds/{setup.round_id}/posters").status_code == 403
+    assert client.get(f"/rounds/{setup.round_id}/posters/qr.zip").status_code == 403
     client.post("/logout")
     make_user("other", role="vhxh")  # another ward ("test-ward")
     login("other")
-    assert client.get(f"/staff/posters/rounds/{setup.round_id}").status_code == 403
-    url = f"/staff/posters/rounds/{setup.round_id}/groups/{setup.group_ids[0]}.pdf"
+    assert client.get(f"/rounds/{setup.round_id}/posters").status_code == 403
+    url = f"/rounds/{setup.round_id}/posters/{setup.group_ids[0]}.pdf"
     assert client.get(url).status_code == 403
 
 
 def test_round_page_lists_every_group(client, setup, staff):
-    page = client.get(f"/staff/posters/rounds/{setup.round_id}").get_data(as_text=True)
+    page = client.get(f"/rounds/{setup.round_id}/posters").get_data(as_text=True)
     assert all(f"Tổ dân phố {n}" in page for n in (1, 2, 3))
-    assert client.get("/staff/posters/").status_code == 200
+    assert client.get("/posters/").status_code == 200

@@ -36,12 +36,12 @@ def _audit(app, action: str) -> list[AuditEntry]:
 
 
 def _post(client, setup, action: str, **data):
-    url = f"/staff/posters/rounds/{setup.round_id}/tokens/{setup.token_ids[0]}/{action}"
+    url = f"/rounds/{setup.round_id}/posters/tokens/{setup.token_ids[0]}/{action}"
     return client.post(url, data=data)
 
 
 def test_page_shows_status_and_use_of_each_group(client, setup, staff):
-    page = client.get(f"/staff/posters/rounds/{setup.round_id}/tokens").get_data(as_text=True)
+    page = client.get(f"/rounds/{setup.round_id}/posters/tokens").get_data(as_text=True)
     assert "Tổ dân phố 1" in page and "Tổ dân phố 2" in page
     assert "0 / tối đa 40" in page
     assert tokens.display_token(setup.tokens[0]) in page
@@ -79,9 +79,9 @@ def test_rotated_old_url_names_the_new_poster(app, client, setup, staff):
 def test_revoke_then_issue_a_new_token(app, client, setup, staff):
     assert _post(client, setup, "revoke", reason="bị đăng lên mạng").status_code == 303
     assert client.get(f"/q/{setup.tokens[0]}").status_code == 410
-    page = client.get(f"/staff/posters/rounds/{setup.round_id}/tokens").get_data(as_text=True)
+    page = client.get(f"/rounds/{setup.round_id}/posters/tokens").get_data(as_text=True)
     assert "Mã cũ đã bị thu hồi" in page
-    url = f"/staff/posters/rounds/{setup.round_id}/groups/{setup.group_ids[0]}/token"
+    url = f"/rounds/{setup.round_id}/posters/groups/{setup.group_ids[0]}/token"
     assert client.post(url, data={"reason": "in lại", "cap": "60"}).status_code == 303
     assert client.post(url, data={"reason": "in lại"}).status_code == 409  # already has one
     assert len(_audit(app, "token.revoke")) == 1
@@ -119,7 +119,7 @@ def test_changes_need_csrf(app, client, setup, staff):
 def test_leaders_and_viewers_cannot_manage_tokens(client, setup, make_user, login):
     make_user("lead", role="leader", ward_id=setup.ward_id, group_id=setup.group_ids[0])
     login("lead")
-    assert client.get(f"/staff/posters/rounds/{setup.round_id}/tokens").status_code == 403
+    assert client.get(f"/rounds/{setup.round_id}/posters/tokens").status_code == 403
     assert _post(client, setup, "pause", reason="thử").status_code == 403
 
 

@@ -114,18 +114,13 @@ def test_locked_round_is_shown_from_its_frozen_inputs(app, world, monkeypatch):
 
 
 def test_survey_counts_are_read_through_the_statistics_module(app, monkeypatch):
-    import sys
-    import types
-
     calls = []
 
     def c13_inputs(session, round_id, *, include_flagged=False):
         calls.append((round_id, include_flagged))
         return dict(SURVEY_INPUTS)
 
-    fake = types.ModuleType(service.SURVEY_COUNTS_MODULE)
-    fake.c13_inputs = c13_inputs  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, service.SURVEY_COUNTS_MODULE, fake)
+    monkeypatch.setattr(service, "c13_inputs", c13_inputs)
     with app.app_context():
         assert service.survey_inputs(get_session(), 7) == SURVEY_INPUTS
     assert calls == [(7, False)]
