@@ -9,12 +9,12 @@ import pytest
 
 from assessment.bands import Band
 from assessment.ruleset import (
-    LOCALITY_TYPES,
     RuleSetError,
     available_versions,
     load_rules,
     load_rules_file,
 )
+from assessment.ruletypes import LOCALITY_TYPES
 from assessment.survey.formula import SurveyFormula
 
 BAD_RULES = Path(__file__).parent / "bad_rules"
