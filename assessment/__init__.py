@@ -31,11 +31,20 @@ from assessment.ruleset import (
 )
 from assessment.ruleset import (
     default_rules,
+    default_version,
     load_rules,
     load_rules_file,
     looks_like_path,
 )
-from assessment.ruletypes import Indicator, InputSpec, RuleSet, RuleSetError, Text
+from assessment.ruletypes import (
+    RATE_UNITS,
+    Indicator,
+    InputSpec,
+    Procedure,
+    RuleSet,
+    RuleSetError,
+    Text,
+)
 from assessment.scoring import IndicatorResult, Scorecard, score
 from assessment.survey.certainty import BandCertainty, band_certainty
 from assessment.survey.counts import (
@@ -61,6 +70,7 @@ from assessment.survey.suppression import SUPPRESSION_THRESHOLD, suppression_mas
 from assessment.survey.types import GroupId, Hidden, jsonable
 
 __all__ = [
+    "RATE_UNITS",
     "SUPPRESSION_THRESHOLD",
     "AnswerRow",
     "Audience",
@@ -78,6 +88,7 @@ __all__ = [
     "Instrument",
     "InstrumentError",
     "InvalidInputs",
+    "Procedure",
     "RateEstimate",
     "RuleSet",
     "RuleSetError",
@@ -93,6 +104,7 @@ __all__ = [
     "canonical_inputs",
     "counts_from_rows",
     "default_rules",
+    "default_version",
     "flatten_inputs",
     "gap_analysis",
     "group_differences",

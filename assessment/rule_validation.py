@@ -19,6 +19,7 @@ from assessment.ruletypes import (
     LOCALITY_TYPES,
     BandRow,
     Locality,
+    Procedure,
     Provenance,
     Recognition,
     RuleSet,
@@ -35,13 +36,13 @@ def build_ruleset(data: dict, file: str, sha256: str) -> RuleSet:
         data,
         "(top)",
         ("meta", "recognition", "localities", "units", "criteria", "survey"),
-        ("shared_inputs",),
+        ("shared_inputs", "procedure"),
     )
     meta = ck.table(
         data.get("meta", {}),
         "meta",
         ("id", "version", "title", "total", "effective", "status"),
-        _PROV,
+        (*_PROV, "supersedes"),
     )
     total = ck.integer(meta, "total", "meta", 1)
     title = ck.text(meta, "title", "meta")
@@ -50,6 +51,11 @@ def build_ruleset(data: dict, file: str, sha256: str) -> RuleSet:
     effective = meta.get("effective")
     if "effective" in meta and not isinstance(effective, date):
         ck.error("meta.effective", "must be a date (YYYY-MM-DD)")
+    supersedes = ck.string(meta, "supersedes", "meta") if "supersedes" in meta else None
+    if supersedes is not None and supersedes == ident["version"]:
+        ck.error("meta.supersedes", "a version cannot supersede itself")
+    # Optional: files released before the section existed state no procedure (None).
+    procedure = _procedure(ck, data["procedure"]) if "procedure" in data else None
     recognition = _recognition(ck, data.get("recognition", {}))
     localities = _localities(ck, data.get("localities", {}), total)
     units = _units(ck, data.get("units", {}))
@@ -90,6 +96,8 @@ def build_ruleset(data: dict, file: str, sha256: str) -> RuleSet:
         survey_bands=survey_bands,
         source_path=file,
         sha256=sha256,
+        supersedes=supersedes or None,
+        procedure=procedure,
     )
 
 
@@ -100,6 +108,12 @@ def _recognition(ck: RowChecker, raw: Any) -> Recognition:
         ck.boolean(obj, "all_inputs_required", "recognition", True),
         ck.provenance(obj, "recognition"),
     )
+
+
+def _procedure(ck: RowChecker, raw: Any) -> Procedure:
+    obj = ck.table(raw, "procedure", ("posting_min_days",), _PROV)
+    days = ck.integer(obj, "posting_min_days", "procedure", 1)
+    return Procedure(days, "procedure", ck.provenance(obj, "procedure"))
 
 
 def _localities(ck: RowChecker, raw: Any, total: int) -> tuple[Locality, ...]:

@@ -35,6 +35,7 @@ __all__ = [
     "Text",
     "available_versions",
     "default_rules",
+    "default_version",
     "load_rules",
     "load_rules_file",
     "looks_like_path",
@@ -57,7 +58,7 @@ def looks_like_path(version_or_path: str | Path) -> bool:
 def load_rules(version_or_path: str | Path | None = None) -> RuleSet:
     """Load and validate a rule set by shipped version name (e.g. "qd06-2019") or file path.
 
-    ``None`` loads the newest shipped version (by effective date). Raises ``RuleSetError``
+    ``None`` loads ``default_version()``, the one new rounds use. Raises ``RuleSetError``
     carrying every problem found; a bad file never yields a RuleSet.
     """
     if version_or_path is None:
@@ -67,12 +68,25 @@ def load_rules(version_or_path: str | Path | None = None) -> RuleSet:
     return _load_version(str(version_or_path))
 
 
-def default_rules() -> RuleSet:
-    """The shipped rule set with the latest effective date."""
+def default_version() -> str:
+    """The shipped version new rounds use: the newest one that no other shipped version supersedes.
+
+    A correction names the version it replaces in ``meta.supersedes`` (data, not code); among the
+    versions nobody supersedes, the latest effective date wins, then the version name.
+    """
     loaded = [_load_version(v) for v in available_versions()]
-    if not loaded:
-        raise RuleSetError([RuleError(str(RULES_DIR), "-", "no rule file is shipped")])
-    return max(loaded, key=lambda r: (r.effective, r.version))
+    superseded = {r.supersedes for r in loaded if r.supersedes}
+    current = [r for r in loaded if r.version not in superseded]
+    if not current:
+        where = str(RULES_DIR)
+        message = "no rule file is shipped" if not loaded else "every version is superseded"
+        raise RuleSetError([RuleError(where, "-", message)])
+    return max(current, key=lambda r: (r.effective, r.version)).version
+
+
+def default_rules() -> RuleSet:
+    """The rule set of ``default_version()``."""
+    return _load_version(default_version())
 
 
 @functools.lru_cache(maxsize=16)
@@ -87,6 +101,10 @@ def _load_version(version: str) -> RuleSet:
         raise RuleSetError(
             [RuleError(str(path), "meta.version", f"must equal the file name '{version}'")]
         )
+    if rules.supersedes and rules.supersedes not in available_versions():
+        known = ", ".join(available_versions())
+        message = f"unknown rule version '{rules.supersedes}' (available: {known})"
+        raise RuleSetError([RuleError(str(path), "meta.supersedes", message)])
     return rules
 
 

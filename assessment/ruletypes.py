@@ -20,10 +20,11 @@ from assessment.survey.formula import SurveyFormula
 LOCALITY_TYPES = ("central-city-ward", "mountain-island-difficult", "other")
 
 # Scale kinds an indicator may use; how each turns inputs into points is in assessment.scoring.
-SCALE_KINDS = ("percent", "per_1000", "yes_no", "all_or_nothing", "survey")
+SCALE_KINDS = ("percent", "per_1000", "per_100000", "yes_no", "all_or_nothing", "survey")
 
-# The multiplier that defines each rate scale: "tỷ lệ" is per 100, "tỷ suất" per 1,000.
-RATE_FACTORS = MappingProxyType({"percent": 100, "per_1000": 1000})
+# The multiplier that defines each rate scale: "tỷ lệ" is per 100, "tỷ suất" per 1,000; national
+# statistics state some rates (child injuries) per 100,000 children.
+RATE_FACTORS = MappingProxyType({"percent": 100, "per_1000": 1000, "per_100000": 100_000})
 
 
 class RuleSetError(Exception):
@@ -56,6 +57,16 @@ class Text:
     def get(self, lang: str = "vi") -> str:
         """The text in ``lang`` ("vi" or "en"); Vietnamese for any other value."""
         return self.en if lang == "en" else self.vi
+
+
+# How a rate of each scale is written after its number ("12.5%", "2.50‰", "250/100.000").
+RATE_UNITS = MappingProxyType(
+    {
+        "percent": Text("%", "%"),
+        "per_1000": Text("‰", "‰"),
+        "per_100000": Text("/100.000", "/100,000"),
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +110,9 @@ class Indicator:
     """One scored item of a criterion.
 
     ``numerator``/``denominator`` hold the input keys of a percent (numerator, denominator) or a
-    per-1,000 rate (events, population); ``facts`` the yes/no keys; ``satisfied``/``valid`` the
-    per-audience count keys of the survey scale, as (audience, key) pairs.
+    rate per 1,000 or per 100,000 (events, population); ``facts`` the yes/no keys;
+    ``satisfied``/``valid`` the per-audience count keys of the survey scale, as (audience, key)
+    pairs.
     """
 
     id: str
@@ -196,8 +208,26 @@ class Recognition:
 
 
 @dataclass(frozen=True, slots=True)
+class Procedure:
+    """The numbers of the assessment procedure (not of the point table), each row with provenance.
+
+    ``posting_min_days`` is the minimum number of days the result is posted publicly
+    (niêm yết công khai) before the dossier may be sent.
+    """
+
+    posting_min_days: int
+    path: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True, slots=True)
 class RuleSet:
-    """A validated, immutable rule set; ``sha256`` is the hash of the file's bytes."""
+    """A validated, immutable rule set; ``sha256`` is the hash of the file's bytes.
+
+    ``supersedes`` names the shipped version this one corrects (None for a first version);
+    ``procedure`` is None when the file has no ``[procedure]`` section (files released before
+    it existed): the rule set then states no posting period and the caller decides what to do.
+    """
 
     id: str
     version: str
@@ -216,6 +246,8 @@ class RuleSet:
     survey_bands: tuple[BandRow, ...]
     source_path: str
     sha256: str
+    supersedes: str | None = None
+    procedure: Procedure | None = None
     _inputs_by_key: MappingProxyType[str, InputSpec] = field(
         init=False, repr=False, compare=False, hash=False
     )
@@ -225,6 +257,11 @@ class RuleSet:
         object.__setattr__(
             self, "_inputs_by_key", MappingProxyType({i.key: i for i in self.inputs})
         )
+
+    @property
+    def posting_min_days(self) -> int | None:
+        """The minimum public posting period in days, or None when the file does not state it."""
+        return self.procedure.posting_min_days if self.procedure else None
 
     def input(self, key: str) -> InputSpec | None:
         """The input spec of ``key``, or None when the rule set has no such input."""
