@@ -1,6 +1,6 @@
 """Points bands: the smallest shared vocabulary of the rule files.
 
-A band list maps a measured value (a percentage, a rate per 1,000) to points.
+A band list maps a measured value (a percentage, a rate per 1,000 or 100,000) to points.
 Bands are kept sorted from the best band to the worst; the first band whose
 bound the value reaches wins.
 """

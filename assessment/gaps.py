@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assessment.inputs import Value
-from assessment.ruleset import RATE_FACTORS, Criterion, Indicator, RuleSet, Text
+from assessment.ruletypes import RATE_FACTORS, Criterion, Indicator, RuleSet, Text
 from assessment.scoring import CriterionScore, Scorecard, TriggerResult, evaluate_indicator
 
 # A product choice, not a number of the standard: wards this close above their threshold are

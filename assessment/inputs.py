@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from assessment.ruleset import RuleSet
+from assessment.ruletypes import RuleSet
 
 Value = int | bool
 

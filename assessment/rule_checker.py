@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from assessment.bands import Band
-from assessment.ruleset import BandRow, Provenance, RuleError, Text
+from assessment.ruletypes import BandRow, Provenance, RuleError, Text
 
 PROVENANCE_KEYS = ("verified", "source", "note")
 _EMPTY_TEXT = Text("", "")

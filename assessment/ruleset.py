@@ -1,8 +1,9 @@
-"""Rule sets: the versioned point table of the standard, loaded from a TOML file.
+"""Rule sets: find, load and validate the versioned point tables in ``assessment/rules``.
 
 A rule set is data (see ``assessment/rules/*.toml``): the numbers of the standard live there and
-nowhere in the code. This module holds the frozen dataclasses a loaded file becomes and the
-functions that find and load a file; ``assessment.rule_validation`` checks and builds them.
+nowhere in the code. This is the top of the rule modules: ``assessment.ruletypes`` holds the
+dataclasses, ``assessment.rule_checker`` the row checks, ``assessment.rule_validation`` builds a
+``RuleSet`` from a parsed file, and this module finds and reads the files.
 """
 
 from __future__ import annotations
@@ -10,245 +11,37 @@ from __future__ import annotations
 import functools
 import hashlib
 import tomllib
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
-from types import MappingProxyType
 
-from assessment.bands import Band
-from assessment.survey.formula import SurveyFormula
+from assessment.rule_validation import build_ruleset
+from assessment.ruletypes import (
+    Indicator,
+    InputSpec,
+    RuleError,
+    RuleSet,
+    RuleSetError,
+    Text,
+)
+
+# The loader's own names, and the types the app has always imported from here (new code
+# imports them from ``assessment``).
+__all__ = [
+    "RULES_DIR",
+    "Indicator",
+    "InputSpec",
+    "RuleError",
+    "RuleSet",
+    "RuleSetError",
+    "Text",
+    "available_versions",
+    "default_rules",
+    "default_version",
+    "load_rules",
+    "load_rules_file",
+    "looks_like_path",
+]
 
 RULES_DIR = Path(__file__).parent / "rules"
-
-# Locality types are an attribute an administrator sets on each ward record, so every rule
-# version must give a threshold for exactly this vocabulary (a file cannot invent a new one).
-LOCALITY_TYPES = ("central-city-ward", "mountain-island-difficult", "other")
-
-# Scale kinds an indicator may use; how each turns inputs into points is in assessment.scoring.
-SCALE_KINDS = ("percent", "per_1000", "yes_no", "all_or_nothing", "survey")
-
-# The multiplier that defines each rate scale: "tỷ lệ" is per 100, "tỷ suất" per 1,000.
-RATE_FACTORS = MappingProxyType({"percent": 100, "per_1000": 1000})
-
-
-class RuleSetError(Exception):
-    """A rule file that cannot be used; ``errors`` lists every problem found, not just the first."""
-
-    def __init__(self, errors: list[RuleError]) -> None:
-        self.errors = list(errors)
-        super().__init__("\n".join(str(e) for e in self.errors))
-
-
-@dataclass(frozen=True, slots=True)
-class RuleError:
-    """One problem in a rule file: the file, the row (a dotted path) and what is wrong."""
-
-    file: str
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.path}: {self.message}"
-
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    """A user-facing text in Vietnamese (shown first) and English."""
-
-    vi: str
-    en: str
-
-    def get(self, lang: str = "vi") -> str:
-        """The text in ``lang`` ("vi" or "en"); Vietnamese for any other value."""
-        return self.en if lang == "en" else self.vi
-
-
-@dataclass(frozen=True, slots=True)
-class Provenance:
-    """Whether a row was checked against the official text, where it comes from, and a note."""
-
-    verified: bool
-    source: str
-    note: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class BandRow:
-    """A band with its row path and provenance (bands may be confirmed one by one)."""
-
-    band: Band
-    path: str
-    provenance: Provenance
-
-
-@dataclass(frozen=True, slots=True)
-class InputSpec:
-    """A raw value staff enter: a count (integer in [minimum, maximum]) or a yes/no fact.
-
-    ``actionable`` is False for counts of past events (cases, deaths) that a ward cannot change
-    within a round; the gap analysis does not plan on them.
-    """
-
-    key: str
-    group: str
-    type: str
-    label: Text
-    unit: Text | None = None
-    minimum: int = 0
-    maximum: int | None = None
-    actionable: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class Indicator:
-    """One scored item of a criterion.
-
-    ``numerator``/``denominator`` hold the input keys of a percent (numerator, denominator) or a
-    per-1,000 rate (events, population); ``facts`` the yes/no keys; ``satisfied``/``valid`` the
-    per-audience count keys of the survey scale, as (audience, key) pairs.
-    """
-
-    id: str
-    path: str
-    label: Text
-    scale: str
-    max_points: int
-    provenance: Provenance
-    numerator: str | None = None
-    denominator: str | None = None
-    facts: tuple[str, ...] = ()
-    satisfied: tuple[tuple[str, str], ...] = ()
-    valid: tuple[tuple[str, str], ...] = ()
-    higher_is_better: bool = True
-    if_denominator_zero: str = "zero"
-    bands: tuple[BandRow, ...] = ()
-
-    @property
-    def plain_bands(self) -> tuple[Band, ...]:
-        """The bands without provenance, as ``assessment.bands.points_for`` expects them."""
-        return tuple(row.band for row in self.bands)
-
-    @property
-    def input_keys(self) -> tuple[str, ...]:
-        """Every input key this indicator reads, in a stable order."""
-        keys = [k for k in (self.numerator, self.denominator) if k]
-        keys += self.facts
-        for (_, s), (_, v) in zip(self.satisfied, self.valid, strict=True):
-            keys += [s, v]
-        return tuple(keys)
-
-
-@dataclass(frozen=True, slots=True)
-class ZeroTrigger:
-    """An event count that, when above zero, sets its whole criterion to 0 points."""
-
-    id: str
-    path: str
-    label: Text
-    count: str
-    provenance: Provenance
-
-
-@dataclass(frozen=True, slots=True)
-class Criterion:
-    """One of the criteria of the standard, with its owner unit, maximum and indicators."""
-
-    id: str
-    number: int
-    path: str
-    name: Text
-    unit: str
-    max_points: int
-    provenance: Provenance
-    indicators: tuple[Indicator, ...]
-    zero_triggers: tuple[ZeroTrigger, ...] = ()
-
-    @property
-    def input_keys(self) -> tuple[str, ...]:
-        """Every input key the criterion reads (shared ones included), without duplicates."""
-        keys = [t.count for t in self.zero_triggers]
-        for ind in self.indicators:
-            keys += ind.input_keys
-        return tuple(dict.fromkeys(keys))
-
-
-@dataclass(frozen=True, slots=True)
-class Locality:
-    """A locality type and its recognition threshold (inclusive)."""
-
-    id: str
-    path: str
-    label: Text
-    threshold: int
-    provenance: Provenance
-
-
-@dataclass(frozen=True, slots=True)
-class Unit:
-    """A ward unit that owns criteria (e.g. the health station)."""
-
-    id: str
-    name: Text
-
-
-@dataclass(frozen=True, slots=True)
-class Recognition:
-    """The conditions besides the threshold: no criterion at 0, every input entered."""
-
-    no_zero_criterion: bool
-    all_inputs_required: bool
-    provenance: Provenance
-
-
-@dataclass(frozen=True, slots=True)
-class RuleSet:
-    """A validated, immutable rule set; ``sha256`` is the hash of the file's bytes."""
-
-    id: str
-    version: str
-    title: Text
-    total: int
-    effective: date
-    status: str
-    provenance: Provenance
-    recognition: Recognition
-    localities: tuple[Locality, ...]
-    units: tuple[Unit, ...]
-    criteria: tuple[Criterion, ...]
-    inputs: tuple[InputSpec, ...]
-    survey: SurveyFormula
-    survey_provenance: Provenance
-    survey_bands: tuple[BandRow, ...]
-    source_path: str
-    sha256: str
-    _inputs_by_key: MappingProxyType[str, InputSpec] = field(
-        init=False, repr=False, compare=False, hash=False
-    )
-
-    def __post_init__(self) -> None:
-        # A lookup table built once; frozen dataclasses need object.__setattr__ for it.
-        object.__setattr__(
-            self, "_inputs_by_key", MappingProxyType({i.key: i for i in self.inputs})
-        )
-
-    def input(self, key: str) -> InputSpec | None:
-        """The input spec of ``key``, or None when the rule set has no such input."""
-        return self._inputs_by_key.get(key)
-
-    def criterion(self, criterion_id: str) -> Criterion:
-        """The criterion with this id (KeyError when absent)."""
-        for c in self.criteria:
-            if c.id == criterion_id:
-                return c
-        raise KeyError(criterion_id)
-
-    def locality(self, locality_id: str) -> Locality | None:
-        """The locality type with this id, or None when the rule set does not define it."""
-        return next((loc for loc in self.localities if loc.id == locality_id), None)
-
-    def unit(self, unit_id: str) -> Unit | None:
-        """The owner unit with this id, or None."""
-        return next((u for u in self.units if u.id == unit_id), None)
 
 
 def available_versions() -> list[str]:
@@ -265,7 +58,7 @@ def looks_like_path(version_or_path: str | Path) -> bool:
 def load_rules(version_or_path: str | Path | None = None) -> RuleSet:
     """Load and validate a rule set by shipped version name (e.g. "qd06-2019") or file path.
 
-    ``None`` loads the newest shipped version (by effective date). Raises ``RuleSetError``
+    ``None`` loads ``default_version()``, the one new rounds use. Raises ``RuleSetError``
     carrying every problem found; a bad file never yields a RuleSet.
     """
     if version_or_path is None:
@@ -275,12 +68,25 @@ def load_rules(version_or_path: str | Path | None = None) -> RuleSet:
     return _load_version(str(version_or_path))
 
 
-def default_rules() -> RuleSet:
-    """The shipped rule set with the latest effective date."""
+def default_version() -> str:
+    """The shipped version new rounds use: the newest one that no other shipped version supersedes.
+
+    A correction names the version it replaces in ``meta.supersedes`` (data, not code); among the
+    versions nobody supersedes, the latest effective date wins, then the version name.
+    """
     loaded = [_load_version(v) for v in available_versions()]
-    if not loaded:
-        raise RuleSetError([RuleError(str(RULES_DIR), "-", "no rule file is shipped")])
-    return max(loaded, key=lambda r: (r.effective, r.version))
+    superseded = {r.supersedes for r in loaded if r.supersedes}
+    current = [r for r in loaded if r.version not in superseded]
+    if not current:
+        where = str(RULES_DIR)
+        message = "no rule file is shipped" if not loaded else "every version is superseded"
+        raise RuleSetError([RuleError(where, "-", message)])
+    return max(current, key=lambda r: (r.effective, r.version)).version
+
+
+def default_rules() -> RuleSet:
+    """The rule set of ``default_version()``."""
+    return _load_version(default_version())
 
 
 @functools.lru_cache(maxsize=16)
@@ -295,14 +101,15 @@ def _load_version(version: str) -> RuleSet:
         raise RuleSetError(
             [RuleError(str(path), "meta.version", f"must equal the file name '{version}'")]
         )
+    if rules.supersedes and rules.supersedes not in available_versions():
+        known = ", ".join(available_versions())
+        message = f"unknown rule version '{rules.supersedes}' (available: {known})"
+        raise RuleSetError([RuleError(str(path), "meta.supersedes", message)])
     return rules
 
 
 def load_rules_file(path: Path) -> RuleSet:
     """Read, parse and validate one rule file (every error collected into ``RuleSetError``)."""
-    # Imported here: rule_validation imports this module for the dataclasses.
-    from assessment.rule_validation import build_ruleset
-
     try:
         raw_bytes = path.read_bytes()
     except OSError as exc:

@@ -19,7 +19,7 @@ from assessment.inputs import (
     locality_error,
     validate_inputs,
 )
-from assessment.ruleset import (
+from assessment.ruletypes import (
     RATE_FACTORS,
     BandRow,
     Indicator,

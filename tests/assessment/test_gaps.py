@@ -178,3 +178,17 @@ def test_every_planned_step_is_valid_input(on_time_loss, checked_loss):
     plan = gap_analysis(card, RULES)
     if plan:
         score(_apply(card.inputs, plan.steps), RULES, "central-city-ward")  # no InvalidInputs
+
+
+def test_a_per_100000_rate_gives_the_same_steps_as_its_per_1000_twin():
+    # qd06-2019-r2 states the C5 injury rate per 100,000 with the same bands restated.
+    r2 = load_rules("qd06-2019-r2")
+    values = {"ward.children": 2000, "c5.accident_deaths": 0, "c5.injured_children": 31}
+    steps = {}
+    for rules in (RULES, r2):
+        c5 = rules.criterion("c5")
+        found = indicator_steps(c5, c5.indicators[0], values, rules)
+        steps[rules.version] = [(s.changes[0].kind, s.changes[0].amount, s.gain) for s in found]
+    # 31 of 2,000 is 1,550 per 100,000: 1 fewer reaches <= 1,500 (25), 11 fewer <= 1,000 (50).
+    assert steps["qd06-2019-r2"] == steps["qd06-2019"]
+    assert steps["qd06-2019-r2"][:2] == [("fewer", 1, 25), ("fewer", 11, 50)]

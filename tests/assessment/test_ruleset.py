@@ -1,4 +1,5 @@
-"""The rule-file format: the shipped qd06-2019 set and one bad file per kind of error."""
+"""The rule-file format: the shipped versions (qd06-2019, its correction r2, the default) and
+one bad file per kind of error."""
 
 from __future__ import annotations
 
@@ -7,14 +8,17 @@ from pathlib import Path
 
 import pytest
 
+from assessment import ruleset
 from assessment.bands import Band
 from assessment.ruleset import (
-    LOCALITY_TYPES,
     RuleSetError,
     available_versions,
+    default_rules,
+    default_version,
     load_rules,
     load_rules_file,
 )
+from assessment.ruletypes import LOCALITY_TYPES, RATE_FACTORS, RATE_UNITS, Text
 from assessment.survey.formula import SurveyFormula
 
 BAD_RULES = Path(__file__).parent / "bad_rules"
@@ -32,7 +36,10 @@ def _indicator(rules, criterion_id, indicator_id):
 
 # A released rule file is never edited (stored scores refer to it by version): a correction is a
 # new file with a new version. This pin fails when someone edits a released file in place.
-RELEASED = {"qd06-2019": "0385a7363a47a42752a7ad86b18bc2255b51191b9fd4a4413fb79cdf5866bb04"}
+RELEASED = {
+    "qd06-2019": "0385a7363a47a42752a7ad86b18bc2255b51191b9fd4a4413fb79cdf5866bb04",
+    "qd06-2019-r2": "2b9f78365b30d272ba9e1a0b98c98ecb69bbc0c029275d05897b36ed3d0f4abb",
+}
 
 
 @pytest.mark.parametrize("version", sorted(RELEASED))
@@ -41,7 +48,7 @@ def test_released_rule_files_are_never_edited(version):
 
 
 def test_shipped_versions_are_listed_and_the_default_loads():
-    assert "qd06-2019" in available_versions()
+    assert set(RELEASED) <= set(available_versions())
     assert load_rules().version in available_versions()
 
 
@@ -106,19 +113,6 @@ def test_criterion_6_and_7_confirmed_top_bands(rules):
 def test_zero_triggers_on_criteria_3_and_5(rules):
     assert [t.count for t in rules.criterion("c3").zero_triggers] == ["c3.serious_cases"]
     assert [t.count for t in rules.criterion("c5").zero_triggers] == ["c5.accident_deaths"]
-
-
-def test_every_provisional_row_says_what_to_check(rules):
-    rows = [rules.provenance, rules.survey_provenance]
-    rows += [r.provenance for r in rules.survey_bands]
-    for c in rules.criteria:
-        rows += [c.provenance] + [t.provenance for t in c.zero_triggers]
-        for i in c.indicators:
-            rows += [i.provenance] + [b.provenance for b in i.bands]
-    provisional = [p for p in rows if not p.verified]
-    assert provisional
-    assert all(PROVISIONAL_NOTE in p.note and p.source for p in provisional)
-    assert all(p.source for p in rows)
 
 
 def test_units_and_owners(rules):
@@ -187,3 +181,178 @@ def test_all_errors_are_collected_not_just_the_first(tmp_path):
 def test_unreadable_file_is_a_rule_error(tmp_path):
     with pytest.raises(RuleSetError, match="cannot read file"):
         load_rules(tmp_path / "absent.toml")
+
+
+# ---- qd06-2019-r2: the corrections published sources confirm --------------------------------
+
+PRESS_SOURCES = ("cuuchienbinh.vn", "baothaibinh.com.vn")
+
+
+@pytest.fixture(scope="module")
+def r2():
+    return load_rules("qd06-2019-r2")
+
+
+def test_r2_is_the_default_version_for_new_rounds(r2):
+    assert default_version() == "qd06-2019-r2"
+    assert load_rules().version == default_rules().version == "qd06-2019-r2"
+    assert r2.supersedes == "qd06-2019"
+    assert load_rules("qd06-2019").supersedes is None
+
+
+def test_r2_keeps_the_total_the_allocation_and_every_input_key(rules, r2):
+    assert r2.total == sum(c.max_points for c in r2.criteria) == 1000
+    for old, new in zip(rules.criteria, r2.criteria, strict=True):
+        assert (new.id, new.max_points, new.unit) == (old.id, old.max_points, old.unit)
+        assert [(i.id, i.max_points) for i in new.indicators] == [
+            (i.id, i.max_points) for i in old.indicators
+        ]
+    # Stored inputs and entry forms carry over from one version to the other.
+    assert [(s.key, s.type) for s in r2.inputs] == [(s.key, s.type) for s in rules.inputs]
+    assert [(loc.id, loc.threshold) for loc in r2.localities] == [
+        (loc.id, loc.threshold) for loc in rules.localities
+    ]
+
+
+def test_r2_confirms_the_maxima_of_criteria_6_and_7(r2):
+    assert {c.id for c in r2.criteria if c.provenance.verified} == {"c1", "c6", "c7"}
+    c6, c7 = r2.criterion("c6"), r2.criterion("c7")
+    assert (c6.max_points, c7.max_points) == (125, 50)
+    assert [(i.id, i.max_points) for i in c6.indicators] == [
+        ("special_supported", 50),
+        ("plans_in_time", 75),
+    ]
+    for row in (c6.provenance, c7.provenance, *(i.provenance for i in c6.indicators)):
+        assert row.verified and all(site in row.source for site in PRESS_SOURCES)
+    immunised = _indicator(r2, "c7", "fully_immunised")
+    assert immunised.bands[0].band == Band(98, 50) and immunised.bands[0].provenance.verified
+
+
+def test_r2_lower_bands_of_criteria_6_and_7_stay_provisional_with_a_note(r2):
+    for cid, iid, top in (("c6", "special_supported", "95%"), ("c7", "fully_immunised", "98%")):
+        lower = _indicator(r2, cid, iid).bands[1:]
+        assert lower and not any(row.provenance.verified for row in lower)
+        assert all(f"only the top band (>= {top}" in row.provenance.note for row in lower)
+
+
+def test_r2_wording_from_the_regulations_table(r2):
+    board = _indicator(r2, "c1", "board")
+    assert board.label.vi == (
+        "Có ban BVTE hoặc nhóm chuyên trách BVTE cấp xã thực hiện tốt chế độ giao ban, "
+        "đánh giá định kỳ hằng tháng, quý, năm"
+    )
+    assert "vitreem.baodansinh.vn, 22/11/2021" in board.provenance.source
+    plans = _indicator(r2, "c6", "plans_in_time")
+    assert plans.label.vi == (
+        "Tỷ lệ vụ việc trẻ em bị xâm hại tình dục, bỏ rơi, mua bán được Chủ tịch Ủy ban nhân dân "
+        "cấp xã phê duyệt kế hoạch can thiệp, hỗ trợ kịp thời"
+    )
+    assert plans.label.en.endswith("approved an intervention and support plan in time")
+
+
+def test_r2_official_criterion_names(r2):
+    names = {c.id: c.name.vi for c in r2.criteria}
+    assert names["c7"] == (
+        "Trẻ em dưới 1 tuổi được tiêm chủng đầy đủ các loại vắc xin thuộc chương trình "
+        "tiêm chủng mở rộng"
+    )
+    assert names["c8"] == "Trẻ em dưới 5 tuổi bị suy dinh dưỡng thể nhẹ cân và thể thấp còi"
+    assert names["c12"] == (
+        "Hoạt động vui chơi, giải trí, văn hóa, thể dục, thể thao dành cho trẻ em"
+    )
+    english = {c.id: c.name.en for c in r2.criteria}
+    assert "expanded programme on immunisation" in english["c7"]
+    assert "underweight" in english["c8"] and "stunting" in english["c8"]
+    assert "physical-education and sports" in english["c12"]
+
+
+def test_r2_states_the_injury_rate_per_100000_children_and_keeps_it_provisional(rules, r2):
+    new, old = _indicator(r2, "c5", "injury_rate"), _indicator(rules, "c5", "injury_rate")
+    assert (old.scale, new.scale) == ("per_1000", "per_100000")
+    assert "100.000" in new.label.vi and "100,000" in new.label.en
+    assert not new.provenance.verified and "100,000" in new.provenance.note
+    # The same provisional bands, restated: 2 per 1,000 is 200 per 100,000.
+    assert [(b.bound * 100, b.points) for b in old.plain_bands] == [
+        (b.bound, b.points) for b in new.plain_bands
+    ]
+
+
+def test_r2_holds_the_minimum_posting_period_as_provisional_data(r2):
+    assert r2.posting_min_days == 5
+    assert r2.procedure is not None and r2.procedure.path == "procedure"
+    assert not r2.procedure.provenance.verified
+    assert "not confirmed in the official text" in r2.procedure.provenance.note
+
+
+def test_a_version_without_a_procedure_section_states_no_posting_period(rules):
+    # Rules are data: the code supplies no default; the app decides what an absent period means.
+    assert rules.procedure is None and rules.posting_min_days is None
+
+
+def test_a_valid_procedure_section_is_parsed(tmp_path):
+    text = (BAD_RULES / "_valid.toml").read_text(encoding="utf-8")
+    text += '\n[procedure]\nposting_min_days = 7\nverified = true\nsource = "tests"\n'
+    path = tmp_path / "with_procedure.toml"
+    path.write_text(text, encoding="utf-8")
+    rules = load_rules_file(path)
+    assert rules.posting_min_days == 7 and rules.procedure.provenance.verified
+    assert load_rules_file(BAD_RULES / "_valid.toml").procedure is None
+
+
+@pytest.mark.parametrize("version", ["qd06-2019", "qd06-2019-r2"])
+def test_every_shipped_version_labels_each_provisional_row(version):
+    loaded = load_rules(version)
+    rows = [loaded.provenance, loaded.survey_provenance]
+    rows += [r.provenance for r in loaded.survey_bands]
+    rows += [loaded.procedure.provenance] if loaded.procedure else []
+    for c in loaded.criteria:
+        rows += [c.provenance] + [t.provenance for t in c.zero_triggers]
+        for i in c.indicators:
+            rows += [i.provenance] + [b.provenance for b in i.bands]
+    assert all(p.source for p in rows)
+    assert all(PROVISIONAL_NOTE in p.note for p in rows if not p.verified)
+
+
+def test_every_rate_scale_has_a_unit_to_print():
+    assert set(RATE_UNITS) == set(RATE_FACTORS)
+    assert RATE_UNITS["per_100000"] == Text("/100.000", "/100,000")
+
+
+# ---- default_version(): which shipped version new rounds use -------------------------------
+
+
+def _shipped(tmp_path, monkeypatch, versions: dict[str, tuple[str, str | None]]):
+    """Ship test rule files: version -> (effective date, version it supersedes or None)."""
+    base = (BAD_RULES / "_valid.toml").read_text(encoding="utf-8")
+    for version, (effective, supersedes) in versions.items():
+        meta = f'version = "{version}"\n'
+        meta += f'supersedes = "{supersedes}"\n' if supersedes else ""
+        text = base.replace('version = "mini"\n', meta).replace("2024-01-01", effective)
+        (tmp_path / f"{version}.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(ruleset, "RULES_DIR", tmp_path)
+    ruleset._load_version.cache_clear()  # the cache is keyed by version name only
+
+
+@pytest.fixture
+def shipped(tmp_path, monkeypatch):
+    yield lambda versions: _shipped(tmp_path, monkeypatch, versions)
+    ruleset._load_version.cache_clear()
+
+
+def test_a_correction_is_the_default_even_with_an_older_effective_date(shipped):
+    shipped({"std-a": ("2024-06-01", None), "std-a-r2": ("2024-01-01", "std-a")})
+    assert default_version() == "std-a-r2"
+
+
+def test_among_current_versions_the_latest_effective_date_wins(shipped):
+    shipped({"old": ("2019-01-03", None), "new": ("2025-07-01", None)})
+    assert default_version() == "new"
+
+
+def test_a_shipped_file_cannot_supersede_an_unknown_version(shipped):
+    shipped({"std-b": ("2024-01-01", "std-x")})
+    with pytest.raises(RuleSetError) as caught:
+        default_version()
+    (error,) = caught.value.errors
+    assert error.file.endswith("std-b.toml") and error.path == "meta.supersedes"
+    assert "unknown rule version 'std-x'" in error.message

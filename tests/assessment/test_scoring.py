@@ -16,6 +16,7 @@ from assessment.scoring import score
 
 CASES = Path(__file__).parent / "cases"
 RULES = load_rules("qd06-2019")
+R2 = load_rules("qd06-2019-r2")
 PERFECT = {
     k: v
     for k, v in json.loads((CASES / "perfect_ward.json").read_text("utf-8")).items()
@@ -24,29 +25,38 @@ PERFECT = {
 
 
 def _load_cases():
+    """Every case of cases/*.toml with the rule version its file names (``rules = "..."``)."""
     for path in sorted(CASES.glob("*.toml")):
-        for case in tomllib.loads(path.read_text("utf-8"))["case"]:
-            yield pytest.param(case, id=f"{path.stem}: {case['name']}")
+        data = tomllib.loads(path.read_text("utf-8"))
+        assert "rules" in data, f"{path.name}: name the rule version it tests (rules = ...)"
+        for case in data["case"]:
+            yield pytest.param(data["rules"], case, id=f"{path.stem}: {case['name']}")
 
 
-@pytest.mark.parametrize("case", list(_load_cases()))
-def test_case(case):
+def _result(card, key: str):
+    criteria = {c.id: c for c in card.criteria}
+    if "." not in key:
+        return criteria[key]
+    cid, iid = key.split(".", 1)
+    return next(i for i in criteria[cid].indicators if i.id == iid)
+
+
+@pytest.mark.parametrize(("version", "case"), list(_load_cases()))
+def test_case(version, case):
     inputs = dict(PERFECT) if case.get("base") == "perfect_ward" else {}
     inputs.update(case["inputs"])
     inputs = {k: v for k, v in inputs.items() if v != "MISSING"}
-    card = score(inputs, RULES, case.get("locality", "other"))
-    criteria = {c.id: c for c in card.criteria}
+    card = score(inputs, load_rules(version), case.get("locality", "other"))
+    assert card.rules_version == version
     for key, expected in case["expect"].items():
         if key == "total":
             assert card.total == expected
         elif key == "recognised":
             assert card.recognised is expected
-        elif "." in key:
-            cid, iid = key.split(".", 1)
-            got = next(i for i in criteria[cid].indicators if i.id == iid)
-            assert got.points == expected, key
         else:
-            assert criteria[key].points == expected, key
+            assert _result(card, key).points == expected, key
+    for key, expected in case.get("verified", {}).items():
+        assert _result(card, key).verified is expected, key
     if "reasons" in case:
         assert sorted({r.code for r in card.reasons}) == sorted(case["reasons"])
 
@@ -73,6 +83,26 @@ def test_verified_flag_follows_the_rows_used():
     c6 = next(c for c in card.criteria if c.id == "c6")
     plans = next(i for i in c6.indicators if i.id == "plans_in_time")
     assert plans.empty_denominator and not plans.verified  # "no case: full points" is ours
+
+
+def test_under_r2_the_confirmed_criteria_6_and_7_are_verified_at_their_top_bands():
+    card = score(PERFECT | {"c7.under1": 100, "c7.fully_immunised": 98}, R2, "other")
+    c6, c7 = (next(c for c in card.criteria if c.id == cid) for cid in ("c6", "c7"))
+    assert c7.points == 50 and c7.verified  # qd06-2019 still marks this maximum provisional
+    supported = next(i for i in c6.indicators if i.id == "special_supported")
+    assert supported.points == 50 and supported.verified
+    assert not c6.verified  # "no case: full points" for the plans item is a project rule
+    paths = {p.path for p in card.provisional}
+    assert "criteria.c6" not in paths and "criteria.c7" not in paths
+    assert "criteria.c6" in {p.path for p in score(PERFECT, RULES, "other").provisional}
+
+
+def test_a_per_100000_rate_is_computed_per_100000_children():
+    inputs = PERFECT | {"ward.children": 2000, "c5.injured_children": 5}
+    new = next(c for c in score(inputs, R2, "other").criteria if c.id == "c5").indicators[0]
+    old = next(c for c in score(inputs, RULES, "other").criteria if c.id == "c5").indicators[0]
+    assert (new.scale, new.value, new.points) == ("per_100000", 250.0, 75)
+    assert (old.scale, old.value, old.points) == ("per_1000", 2.5, 75)
 
 
 def test_a_missing_value_is_never_read_as_zero_or_full():
@@ -220,3 +250,14 @@ def test_improving_an_indicator_never_lowers_a_score(values, key):
     assert after.total >= before.total
     for b, a in zip(before.criteria, after.criteria, strict=True):
         assert a.points >= b.points, (key, b.id)
+
+
+@settings(max_examples=150, deadline=None)
+@given(ward_inputs(complete=False), st.sampled_from(["other", "mountain-island-difficult"]))
+def test_r2_corrects_provenance_and_wording_but_not_points(values, locality):
+    # r2 keeps qd06-2019's allocation and restates the C5 bands per 100,000: the same entered
+    # values must earn the same points, criterion by criterion, under both versions.
+    old, new = score(values, RULES, locality), score(values, R2, locality)
+    assert [(c.id, c.points) for c in new.criteria] == [(c.id, c.points) for c in old.criteria]
+    assert (new.total, new.recognised) == (old.total, old.recognised)
+    assert new.inputs_sha256 == old.inputs_sha256
