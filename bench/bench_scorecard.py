@@ -29,10 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _table import Row, print_table, ratio
 
-from assessment.gaps import gap_analysis
-from assessment.inputs import InvalidInputs
-from assessment.ruleset import RuleSet, load_rules
-from assessment.scoring import score
+from assessment import InvalidInputs, RuleSet, gap_analysis, load_rules, score
 
 WARDS = 1000
 RUNS = 5

@@ -16,14 +16,8 @@ from typing import Any
 
 import click
 
-from assessment.ruleset import (
-    Indicator,
-    RuleSet,
-    RuleSetError,
-    available_versions,
-    load_rules,
-    load_rules_file,
-)
+from assessment import Indicator, RuleSet, RuleSetError, load_rules, load_rules_file
+from assessment import available_rule_versions as available_versions
 
 WARD_GROUP = {"vi": "Số liệu chung của phường", "en": "Ward-wide inputs"}
 

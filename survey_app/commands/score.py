@@ -13,11 +13,19 @@ from typing import Any
 
 import click
 
-from assessment.gaps import GapPlan, gap_analysis
-from assessment.inputs import InputError, InvalidInputs, locality_error
-from assessment.ruleset import RuleSet, looks_like_path
-from assessment.scoring import IndicatorResult, Scorecard
-from assessment.scoring import score as score_inputs
+from assessment import (
+    RATE_UNITS,
+    GapPlan,
+    IndicatorResult,
+    InputError,
+    InvalidInputs,
+    RuleSet,
+    Scorecard,
+    gap_analysis,
+    locality_error,
+    looks_like_path,
+)
+from assessment import score as score_inputs
 from survey_app.commands.rules import fit, load_rules_or_exit, mark
 
 # Top-level keys of an input document besides "inputs"; keys starting with "_" are comments.
@@ -105,7 +113,8 @@ def _value_text(ind: IndicatorResult) -> str:
         return "no cases"
     if ind.value is None:
         return "yes" if ind.points == ind.max_points else "no"
-    return f"{ind.value:.2f}{'/1000' if ind.scale == 'per_1000' else '%'}"
+    unit = RATE_UNITS[ind.scale].get("en") if ind.scale in RATE_UNITS else "%"
+    return f"{ind.value:.2f}{unit}"
 
 
 def _row(width: int, num: str, name: str, value: str = "", points: Any = "", top: Any = "") -> str:

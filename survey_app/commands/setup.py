@@ -250,7 +250,7 @@ def import_groups(ward_code: str, file: Path, dry_run: bool) -> None:
 
 
 def _default_rules() -> str:
-    from assessment.ruleset import default_rules
+    from assessment import default_rules
 
     return default_rules().version
 

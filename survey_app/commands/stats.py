@@ -19,7 +19,7 @@ def stats_data(round_id: int | None, include_flagged: bool) -> dict[str, Any]:
     """The figures `cfw stats` prints, as plain JSON types (raises ClickException on bad input)."""
     from sqlalchemy import select
 
-    from assessment.survey.types import Hidden, jsonable
+    from assessment import Hidden, jsonable
     from survey_app.core.db import get_session
     from survey_app.models import AssessmentRound
     from survey_app.results.dashboard import build_dashboard

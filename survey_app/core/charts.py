@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from assessment.survey.types import Hidden
+from assessment import Hidden
 from survey_app.core.i18n import _
 
 _ids = itertools.count(1)

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assessment.instrument import Instrument, load_instrument
+from assessment import Instrument, default_version, load_instrument
 from survey_app.accounts.users import create_user
 from survey_app.core.db import write_transaction
 from survey_app.core.paths import EXAMPLES
@@ -26,7 +26,6 @@ from survey_app.survey import tokens
 from survey_app.workspace import criteria
 
 DEMO_CODE = "dinh-ke"
-RULE_VERSION = "qd06-2019"
 INSTRUMENT_VERSION = "c13-2026.1"
 # Criteria 1-12 of the demo round come from the realistic example shipped for `cfw score`.
 EXAMPLE_FIGURES = EXAMPLES / "dinh-ke-2024.json"
@@ -134,7 +133,7 @@ def build_demo(
             name=f"Năm {today.year}",
             period_start=dt.date(today.year, 1, 1),
             period_end=dt.date(today.year, 12, 31),
-            rule_version=RULE_VERSION,
+            rule_version=default_version(),
             instrument_version=INSTRUMENT_VERSION,
             status="open",
         )

@@ -17,12 +17,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from assessment.gaps import GapPlan
-from assessment.ruleset import RuleSet
-from assessment.scoring import Scorecard
-from assessment.survey.certainty import BandCertainty
-from assessment.survey.sampling import SampleTargets
-from assessment.survey.stats import RateEstimate, SurveyRates
+from assessment import (
+    BandCertainty,
+    GapPlan,
+    RateEstimate,
+    RuleSet,
+    SampleTargets,
+    Scorecard,
+    SurveyRates,
+)
 from survey_app.core.paths import EXAMPLES
 
 Language = Literal["vi", "en"]
@@ -244,10 +247,7 @@ _EXAMPLE_GROUPS = (
 
 
 def _example_survey(rules: RuleSet) -> SurveySection:
-    from assessment.survey.certainty import band_certainty
-    from assessment.survey.counts import GroupCounts, SurveyCounts
-    from assessment.survey.sampling import sample_targets
-    from assessment.survey.stats import survey_rates
+    from assessment import GroupCounts, SurveyCounts, band_certainty, sample_targets, survey_rates
 
     cells = []
     for gid, (cs, cv, cp, rs, rv, rp) in enumerate(_EXAMPLE_GROUPS, start=1):
@@ -276,9 +276,7 @@ def example_dossier(*, language: Language = "vi", locked: bool = False) -> Dossi
 
     For tests, the benchmark and screenshots; ``locked`` False gives the DRAFT watermark.
     """
-    from assessment.gaps import gap_analysis
-    from assessment.ruleset import load_rules
-    from assessment.scoring import score
+    from assessment import gap_analysis, load_rules, score
 
     example = json.loads(EXAMPLE_PATH.read_text(encoding="utf-8"))
     rules = load_rules(example["rules"])

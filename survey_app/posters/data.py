@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assessment.instrument import InstrumentError, load_instrument
+from assessment import InstrumentError, load_instrument
 from survey_app.models import AssessmentRound, PosterToken, ResidentialGroup
 from survey_app.posters.pdf import PosterData
 from survey_app.posters.qr import check_public_url

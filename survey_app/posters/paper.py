@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assessment.instrument import Instrument
+from assessment import Instrument
 from survey_app.models import Response
 from survey_app.survey import submit as survey
 from survey_app.survey import tokens

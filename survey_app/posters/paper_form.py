@@ -18,7 +18,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from assessment.instrument import Audience, Instrument
+from assessment import Audience, Instrument
 from survey_app.core.fonts import SANS, SANS_BOLD, nfc, register_fonts, wrap_text
 
 PAPER_TEXTS: dict[str, dict[str, str]] = {

@@ -15,7 +15,7 @@ from wtforms import Field, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
-from assessment.instrument import Instrument, load_instrument
+from assessment import Instrument, load_instrument
 from survey_app.core.i18n import _, _l
 from survey_app.survey.forms import KeyField
 

@@ -26,7 +26,7 @@ from flask import (
     url_for,
 )
 
-from assessment.instrument import Instrument, InstrumentError, load_instrument
+from assessment import Instrument, InstrumentError, load_instrument
 from survey_app.accounts.auth import require_group, require_roles
 from survey_app.core.db import get_session
 from survey_app.core.i18n import _, _l

@@ -16,11 +16,15 @@ from dataclasses import dataclass
 from sqlalchemy import Integer, func, select
 from sqlalchemy.orm import Session
 
-from assessment.instrument import InstrumentError, load_instrument
-from assessment.ruleset import RuleSetError, load_rules
-from assessment.survey.counts import counts_from_rows
-from assessment.survey.sampling import sample_targets
-from assessment.survey.suppression import SUPPRESSION_THRESHOLD
+from assessment import (
+    SUPPRESSION_THRESHOLD,
+    InstrumentError,
+    RuleSetError,
+    counts_from_rows,
+    load_instrument,
+    load_rules,
+    sample_targets,
+)
 from survey_app.models import AnswerCount, AssessmentRound, ResidentialGroup
 
 

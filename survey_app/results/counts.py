@@ -21,9 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, case, false, func, not_, or_, select
 from sqlalchemy.orm import Session
 
-from assessment.ruleset import RuleSet, load_rules
-from assessment.survey.counts import AnswerRow, counts_from_rows
-from assessment.survey.formula import SurveyFormula
+from assessment import AnswerRow, RuleSet, SurveyFormula, counts_from_rows, load_rules
 from survey_app.models import Answer, AnswerCount, AssessmentRound, ResidentialGroup, Response
 
 # Which population column of a residential group belongs to which survey audience.

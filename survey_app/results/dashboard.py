@@ -17,17 +17,19 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assessment.instrument import Instrument, load_instrument
-from assessment.survey.certainty import band_certainty
-from assessment.survey.counts import SurveyCounts, counts_from_rows
-from assessment.survey.differences import group_differences
-from assessment.survey.formula import SurveyFormula
-from assessment.survey.sampling import sample_targets
-from assessment.survey.stats import (
+from assessment import (
+    Hidden,
+    Instrument,
+    SurveyCounts,
+    SurveyFormula,
+    band_certainty,
+    counts_from_rows,
+    group_differences,
     group_rates,
+    load_instrument,
+    sample_targets,
     survey_rates,
 )
-from assessment.survey.types import Hidden
 from survey_app.core.i18n import _
 from survey_app.models import AssessmentRound, ResidentialGroup
 from survey_app.results.counts import count_rows_both, formula_for, get_round, populations

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assessment.survey.certainty import BandCertainty
-from assessment.survey.differences import GroupDifferences
-from assessment.survey.formula import SurveyFormula
+from assessment import BandCertainty, GroupDifferences, SurveyFormula
 from survey_app.core.i18n import _, _l, current_language
 from survey_app.models import AssessmentRound
 from survey_app.results.figures import Figures, GroupRow

@@ -14,9 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from assessment.instrument import load_instrument
-from assessment.survey.stats import question_breakdown
-from assessment.survey.types import Hidden
+from assessment import Hidden, load_instrument, question_breakdown
 from survey_app.core.exports import csv_bytes, safe_cell
 from survey_app.results.counts import FLAG_NAMES, answers_by_response, response_rows
 from survey_app.results.figures import Dashboard, Figures

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assessment.survey.certainty import BandCertainty
-from assessment.survey.counts import SurveyCounts
-from assessment.survey.differences import GroupDifferences
-from assessment.survey.sampling import SampleTargets
-from assessment.survey.stats import GroupRateTable, RateEstimate, SurveyRates
-from assessment.survey.types import Hidden
+from assessment import (
+    BandCertainty,
+    GroupDifferences,
+    GroupRateTable,
+    Hidden,
+    RateEstimate,
+    SampleTargets,
+    SurveyCounts,
+    SurveyRates,
+)
 from survey_app.results.questions import QuestionRow
 
 Shown = int | Hidden

@@ -16,12 +16,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assessment.instrument import Instrument
-from assessment.survey.counts import SurveyCounts, group_sort_key
-from assessment.survey.formula import SurveyFormula
-from assessment.survey.stats import visible_cells
-from assessment.survey.suppression import SUPPRESSION_THRESHOLD, suppression_mask
-from assessment.survey.types import GroupId, Hidden
+from assessment import (
+    SUPPRESSION_THRESHOLD,
+    GroupId,
+    Hidden,
+    Instrument,
+    SurveyCounts,
+    SurveyFormula,
+    group_sort_key,
+    suppression_mask,
+    visible_cells,
+)
 from survey_app.core.i18n import _l
 
 Shown = int | Hidden
@@ -56,7 +61,7 @@ class QuestionRow:
 
 def question_labels(instrument_version: str) -> dict[str, str]:
     """Short topic label per question id, in the order the questionnaires ask them."""
-    from assessment.instrument import load_instrument
+    from assessment import load_instrument
 
     labels: dict[str, str] = {}
     for audience in load_instrument(instrument_version).audiences:

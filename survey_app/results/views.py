@@ -19,7 +19,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from assessment.survey.types import Hidden
+from assessment import Hidden
 from survey_app.accounts.auth import current_user, require_roles, require_same_ward
 from survey_app.core import charts
 from survey_app.core.db import get_session

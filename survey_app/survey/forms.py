@@ -15,7 +15,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, TextAreaField
 from wtforms.validators import StopValidation
 
-from assessment.instrument import Audience, Instrument, load_instrument
+from assessment import Audience, Instrument, load_instrument
 from survey_app.core.i18n import _
 from survey_app.survey.submission import KEY_PATTERN
 

@@ -17,7 +17,7 @@ import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from assessment.instrument import Instrument
+from assessment import Instrument
 from survey_app.survey import tokens
 
 BROWSER_COOKIE = "cfw_b"

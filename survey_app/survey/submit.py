@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assessment.instrument import Instrument
+from assessment import Instrument
 from survey_app.accounts import ratelimit
 from survey_app.core.db import write_transaction
 from survey_app.models import Answer, AnswerCount, AssessmentRound, BrowserMark, PosterToken

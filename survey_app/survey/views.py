@@ -33,7 +33,7 @@ from flask import (
     url_for,
 )
 
-from assessment.instrument import Instrument, InstrumentError, load_instrument
+from assessment import Instrument, InstrumentError, load_instrument
 from survey_app.core.db import get_session
 from survey_app.core.i18n import current_language
 from survey_app.results.published import results_url

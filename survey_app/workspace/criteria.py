@@ -17,8 +17,7 @@ from flask import has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assessment.inputs import InvalidInputs, validate_inputs
-from assessment.ruleset import InputSpec, RuleSet
+from assessment import InputSpec, InvalidInputs, RuleSet, validate_inputs
 from survey_app.accounts.auth import can_access_ward, can_edit_unit
 from survey_app.audit import log as audit
 from survey_app.core.i18n import _, current_language

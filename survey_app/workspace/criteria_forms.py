@@ -15,7 +15,7 @@ from wtforms import Field, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
-from assessment.ruleset import InputSpec
+from assessment import InputSpec
 from survey_app.core.i18n import _, _l
 from survey_app.models.criteria import SOURCE_NOTE_MAX
 from survey_app.workspace.criteria import Section

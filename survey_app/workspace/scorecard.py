@@ -16,10 +16,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assessment.gaps import GapPlan, gap_analysis
-from assessment.inputs import InputError, InvalidInputs
-from assessment.ruleset import RuleSet, load_rules
-from assessment.scoring import Scorecard, score
+from assessment import (
+    GapPlan,
+    InputError,
+    InvalidInputs,
+    RuleSet,
+    Scorecard,
+    gap_analysis,
+    load_rules,
+    score,
+)
 from survey_app.models import AssessmentRound, LockedScore
 from survey_app.results.counts import c13_inputs
 from survey_app.workspace.criteria import lang, plain_values, rules_for

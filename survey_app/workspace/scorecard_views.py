@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from assessment import RATE_UNITS
 from survey_app.accounts.auth import can_read_unit, require_roles
 from survey_app.accounts.users import UNITS
 from survey_app.audit import log as audit
@@ -44,6 +45,7 @@ def show(round_id: int) -> str:
         stage_label=STAGE_LABELS[stage(session, round_.id)],
         errors=service.error_messages(result),
         units={uid: names.get(lang, uid) for uid, names in UNITS.items()},
+        rate_unit=lambda scale: RATE_UNITS[scale].get(lang) if scale in RATE_UNITS else "%",
         chain_head=audit.chain_head(session),  # printed pages carry the audit chain head
         lang=lang,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assessment.ruleset import InputSpec, RuleSet, Text, load_rules
+from assessment import InputSpec, RuleSet, Text, load_rules
 from survey_app.accounts.auth import can_read_unit
 from survey_app.core.i18n import _
 from survey_app.models import AssessmentRound, User

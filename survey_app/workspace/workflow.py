@@ -16,8 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from assessment.inputs import InvalidInputs, canonical_inputs, inputs_sha256
-from assessment.ruleset import RuleSetError, load_rules
+from assessment import InvalidInputs, RuleSetError, canonical_inputs, inputs_sha256, load_rules
 from survey_app.accounts.auth import can_access_ward
 from survey_app.audit import log as audit
 from survey_app.core.i18n import _, _l

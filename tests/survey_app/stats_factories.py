@@ -7,7 +7,7 @@ import secrets
 
 from flask import Flask
 
-from assessment.instrument import load_instrument
+from assessment import load_instrument
 from survey_app.core.db import get_session
 from survey_app.survey import submit as survey
 from tests.survey_app.survey_factories import CHILD_QUESTIONS, INSTRUMENT, RESIDENT_QUESTIONS

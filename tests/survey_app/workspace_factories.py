@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select
 
-from assessment.inputs import flatten_inputs
+from assessment import flatten_inputs
 from survey_app.core.db import get_session, write_transaction
 from survey_app.models import AssessmentRound, User, Ward
 from survey_app.workspace import criteria

@@ -6,6 +6,7 @@ import json
 
 from sqlalchemy import func, select
 
+from assessment import default_version
 from survey_app.commands.survey import demo, groups
 from survey_app.core.db import get_session
 from survey_app.models import AnswerCount, AssessmentRound, ResidentialGroup, Response, User, Ward
@@ -37,7 +38,7 @@ def test_demo_then_groups_list_json(app, runner):
         assert ward.locality_type == "other" and "Bắc Giang" in ward.recognising_authority
         assert session.execute(select(func.count(ResidentialGroup.id))).scalar() == 12
         round_ = session.execute(select(AssessmentRound)).scalar_one()
-        assert (round_.rule_version, round_.instrument_version) == ("qd06-2019", "c13-2026.1")
+        assert (round_.rule_version, round_.instrument_version) == (default_version(), "c13-2026.1")
         assert round_.status == "open"
         assert session.execute(select(func.count(Response.id))).scalar() == 40
         assert session.execute(select(func.sum(AnswerCount.n))).scalar() > 40 * 6

@@ -8,6 +8,7 @@ import unicodedata
 import pytest
 from sqlalchemy import select
 
+from assessment import default_version
 from survey_app.core.db import get_session
 from survey_app.models import AssessmentRound, AuditEntry, PosterToken, ResidentialGroup, Ward
 from survey_app.survey.tokens import poster_cap
@@ -47,7 +48,7 @@ def test_whole_path_ward_groups_round_and_survey_links(app, runner, tmp_path):
         )
         round_ = session.scalars(select(AssessmentRound)).one()
         assert (round_.rule_version, round_.instrument_version, round_.status) == (
-            "qd06-2019",
+            default_version(),
             "c13-2026.1",
             "open",
         )

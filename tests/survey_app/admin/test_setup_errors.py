@@ -93,7 +93,7 @@ def test_a_bad_ward_exits_2_and_writes_nothing(app, runner, ward, change, messag
 
 
 def test_every_locality_of_the_rule_file_is_accepted(app, runner):
-    from assessment.ruleset import load_rules
+    from assessment import load_rules
 
     for n, locality in enumerate(load_rules().localities):
         args = ["ward", "create", f"ward-{n}", "--name", f"Phường {n}"]

@@ -15,10 +15,16 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assessment.inputs import InvalidInputs, validate_inputs
-from assessment.instrument import InstrumentError, load_instrument_file
-from assessment.ruleset import RuleSetError, load_rules, load_rules_file
-from assessment.scoring import score
+from assessment import (
+    InstrumentError,
+    InvalidInputs,
+    RuleSetError,
+    load_instrument_file,
+    load_rules,
+    load_rules_file,
+    score,
+    validate_inputs,
+)
 from survey_app.commands.rules import rules as rules_command
 from survey_app.commands.score import score as score_command
 from tests.survey_app.core.test_fuzz import CURATED

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from assessment.ruleset import Text
+from assessment import Text
 from survey_app.core.exports import csv_bytes, safe_cell, safe_csv_row
 from survey_app.dossier.data import DossierData, SourceNote, example_dossier
 from survey_app.dossier.pdf import render_dossier_pdf, render_score_xlsx

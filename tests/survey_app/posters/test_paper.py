@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from assessment.instrument import load_instrument
+from assessment import load_instrument
 from survey_app.core.db import get_session
 from survey_app.models import AnswerCount, Response
 from survey_app.posters.paper_form import render_paper_form

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assessment.survey.types import Hidden
+from assessment import Hidden
 from survey_app.core.charts import Bar, Dot, progress_chart, rate_chart
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.survey.counts import counts_from_rows
-from assessment.survey.stats import question_breakdown
+from assessment import counts_from_rows, question_breakdown
 from survey_app.core.db import get_session
 from survey_app.results import counts as q
 from survey_app.results.questions import _Index

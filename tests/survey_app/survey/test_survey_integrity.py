@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select
 
-from assessment.instrument import load_instrument
+from assessment import load_instrument
 from survey_app.app import create_app
 from survey_app.core.db import get_session
 from survey_app.models import Answer, AnswerCount, AuditEntry, PosterToken, Response

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from assessment import default_version
 from survey_app.commands.rules import rules
 from survey_app.commands.score import score
 
@@ -46,7 +47,7 @@ def test_rules_show_table_has_vietnamese_names(runner):
 def test_rules_show_json(runner):
     result = runner.invoke(rules, ["show", "--format", "json"])
     data = json.loads(result.output)
-    assert data["version"] == "qd06-2019" and len(data["criteria"]) == 13
+    assert data["version"] == default_version() == "qd06-2019-r2" and len(data["criteria"]) == 13
     assert data["survey"]["audiences"] == ["child", "resident"]
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.ruleset import load_rules
-from assessment.scoring import score
+from assessment import load_rules, score
 from survey_app.core.db import get_session
 from survey_app.models import AssessmentRound
 from survey_app.workspace import scorecard as service
