@@ -13,9 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from survey_app.accounts.auth import current_user, require_group, require_roles, require_same_ward
+from survey_app.accounts.scope import current_round, me
 from survey_app.core.db import get_session
 from survey_app.models import AssessmentRound, ResidentialGroup
 from survey_app.posters.data import LOCALES, SIZES, PosterError, short_url
@@ -39,21 +39,7 @@ def home() -> Any:
 
 def _round(group: ResidentialGroup) -> AssessmentRound | None:
     """The round asked for (?round=, of the group's ward) or the newest open one."""
-    session = get_session()
-    wanted = request.args.get("round", "")
-    if wanted:
-        if not wanted.isdigit():
-            abort(400)
-        round_ = session.get(AssessmentRound, int(wanted))
-        if round_ is None or round_.ward_id != group.ward_id:
-            abort(404)
-        return round_
-    return session.scalars(
-        select(AssessmentRound)
-        .where(AssessmentRound.ward_id == group.ward_id)
-        .order_by((AssessmentRound.status == "open").desc(), AssessmentRound.id.desc())
-        .limit(1)
-    ).first()
+    return current_round(me(), request.args.get("round", ""), ward_id=group.ward_id)
 
 
 @bp.get("/<int:group_id>")

@@ -28,7 +28,8 @@ from flask import (
     url_for,
 )
 
-from survey_app.accounts.auth import current_user, require_group, require_roles, require_same_ward
+from survey_app.accounts.auth import current_user, require_group, require_roles
+from survey_app.accounts.scope import me, round_or_404, rounds_of
 from survey_app.core.db import get_session
 from survey_app.core.forms import EmptyForm
 from survey_app.core.i18n import _
@@ -49,13 +50,7 @@ STAFF = ("vhxh", "admin")
 
 def staff_round(round_id: int) -> tuple[User, AssessmentRound]:
     """The signed-in user and a round of their ward (404 unknown, 403 another ward)."""
-    user = current_user()
-    round_ = get_session().get(AssessmentRound, round_id)
-    if round_ is None:
-        abort(404)
-    require_same_ward(user, round_.ward_id)
-    assert user is not None
-    return user, round_
+    return me(), round_or_404(round_id)
 
 
 def choice(name: str, allowed: tuple[str, ...]) -> str:
@@ -84,12 +79,7 @@ def problem(message: str, code: int = 409) -> Response:
 @require_roles(*STAFF)
 def index() -> str:
     """The rounds whose posters this user may print."""
-    user = current_user()
-    assert user is not None
-    query = get_session().query(AssessmentRound).order_by(AssessmentRound.id.desc())
-    if user.ward_id is not None:
-        query = query.filter(AssessmentRound.ward_id == user.ward_id)
-    return render_template("posters/index.html", rounds=query.all())
+    return render_template("posters/index.html", rounds=rounds_of(me()))
 
 
 @bp.get("/rounds/<int:round_id>/posters")

@@ -17,16 +17,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from assessment import Hidden
-from survey_app.accounts.auth import current_user, require_roles, require_same_ward
+from survey_app.accounts.auth import current_user, require_roles
+from survey_app.accounts.scope import current_round, me, round_or_404
 from survey_app.core import charts
 from survey_app.core.db import get_session
 from survey_app.core.i18n import _, current_language
 from survey_app.core.security import MAX_ID, error_response
 from survey_app.core.web import download
-from survey_app.models import AssessmentRound
 from survey_app.models import Response as ResponseRow
 from survey_app.results import exports as survey_exports
 from survey_app.results import review
@@ -42,15 +41,6 @@ bp = Blueprint("dashboard", __name__)
 DASHBOARD_ROLES = ("admin", "vhxh", "council", "viewer")
 RAW_ROLES = ("admin", "vhxh")
 PAGE_SIZE = 50
-
-
-def _round(round_id: int) -> AssessmentRound:
-    """The round, 404 when unknown, 403 when it belongs to another ward."""
-    round_ = get_session().get(AssessmentRound, round_id) if 0 < round_id <= MAX_ID else None
-    if round_ is None:
-        abort(404)
-    require_same_ward(current_user(), round_.ward_id)
-    return round_
 
 
 def _percent(value: Any) -> str:
@@ -96,15 +86,10 @@ def pct_filter(value: Any, digits: int = 1) -> str:
 @require_roles(*DASHBOARD_ROLES)
 def latest() -> Any:
     """The newest round of the user's ward (open rounds first); 404 when there is none."""
-    user = current_user()
-    query = select(AssessmentRound.id).order_by(
-        (AssessmentRound.status == "open").desc(), AssessmentRound.id.desc()
-    )
-    if user is not None and user.ward_id is not None:
-        query = query.where(AssessmentRound.ward_id == user.ward_id)
-    round_id = get_session().execute(query.limit(1)).scalar()
-    if round_id is None:
+    round_ = current_round(me())
+    if round_ is None:
         return error_response(404, message=_("Chưa có đợt đánh giá nào."))
+    round_id = round_.id
     return redirect(url_for("dashboard.survey", round_id=round_id), 303)
 
 
@@ -112,7 +97,7 @@ def latest() -> Any:
 @require_roles(*DASHBOARD_ROLES)
 def survey(round_id: int) -> Any:
     """The dashboard: progress, rates with intervals, criterion-13 points and what to do next."""
-    round_ = _round(round_id)
+    round_ = round_or_404(round_id)
     view = build_dashboard(get_session(), round_.id, lang=current_language())
     return render_template(
         "results/dashboard.html",
@@ -129,7 +114,7 @@ def survey(round_id: int) -> Any:
 @require_roles(*DASHBOARD_ROLES)
 def flags(round_id: int) -> Any:
     """Flagged and reviewed responses, pending first, with review forms for reviewers."""
-    round_ = _round(round_id)
+    round_ = round_or_404(round_id)
     page = request.args.get("page", "1")
     number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
     listing = flagged_responses(
@@ -153,7 +138,7 @@ def flags(round_id: int) -> Any:
 @require_roles(*DASHBOARD_ROLES)
 def review_action(round_id: int, response_id: int) -> Any:
     """Keep, exclude or re-open one response (audited); viewers and the council get 403."""
-    round_ = _round(round_id)
+    round_ = round_or_404(round_id)
     if not review.may_review(current_user(), round_.ward_id):
         abort(403)
     found = get_session().get(ResponseRow, response_id) if 0 < response_id <= MAX_ID else None
@@ -183,7 +168,7 @@ def review_action(round_id: int, response_id: int) -> Any:
 @require_roles(*DASHBOARD_ROLES)
 def aggregates_csv(round_id: int) -> Response:
     """Aggregates (without and with flagged answers) as CSV; small cells read "<5"."""
-    round_ = _round(round_id)
+    round_ = round_or_404(round_id)
     view = build_dashboard(get_session(), round_.id, lang=current_language())
     data = survey_exports.aggregates_csv(view)
     return download(data, f"survey-round-{round_.id}-aggregates.csv")
@@ -193,7 +178,7 @@ def aggregates_csv(round_id: int) -> Response:
 @require_roles(*DASHBOARD_ROLES)
 def aggregates_xlsx(round_id: int) -> Response:
     """Aggregates as an XLSX workbook; small cells read "<5"."""
-    round_ = _round(round_id)
+    round_ = round_or_404(round_id)
     view = build_dashboard(get_session(), round_.id, lang=current_language())
     return download(
         survey_exports.aggregates_xlsx(view), f"survey-round-{round_.id}-aggregates.xlsx"
@@ -204,6 +189,6 @@ def aggregates_xlsx(round_id: int) -> Response:
 @require_roles(*RAW_ROLES)
 def responses_csv(round_id: int) -> Response:
     """Anonymised raw answers (no token, key or id), for the culture-social officer and admin."""
-    round_ = _round(round_id)
+    round_ = round_or_404(round_id)
     data = survey_exports.responses_csv(get_session(), round_.id, round_.instrument_version)
     return download(data, f"survey-round-{round_.id}-responses.csv")

@@ -16,6 +16,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from sqlalchemy.exc import IntegrityError
 
 from survey_app.accounts.auth import can_edit_unit, can_read_unit, require_roles
+from survey_app.accounts.scope import me, round_or_404
 from survey_app.accounts.users import UNITS
 from survey_app.core.db import get_session, write_transaction
 from survey_app.core.forms import EmptyForm
@@ -29,13 +30,7 @@ from survey_app.workspace.criteria_forms import (
     submitted_values,
     value_field_name,
 )
-from survey_app.workspace.web import (
-    WORKSPACE_ROLES,
-    concurrent_change,
-    me,
-    refused,
-    round_or_404,
-)
+from survey_app.workspace.web import WORKSPACE_ROLES, concurrent_change, refused
 
 bp = Blueprint("criteria", __name__, url_prefix="/rounds")
 

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from survey_app.accounts.auth import can_read_unit, require_roles
+from survey_app.accounts.scope import me, round_or_404, rounds_of
 from survey_app.audit import log as audit
 from survey_app.core.db import get_session, write_transaction
 from survey_app.core.forms import EmptyForm
@@ -35,14 +36,7 @@ from survey_app.workspace import workflow as service
 from survey_app.workspace.criteria import WorkspaceError
 from survey_app.workspace.round_forms import DecisionForm, PostForm, ReopenForm, SendForm
 from survey_app.workspace.scorecard import active_lock
-from survey_app.workspace.web import (
-    DOSSIER_ROLES,
-    WORKSPACE_ROLES,
-    concurrent_change,
-    me,
-    refused,
-    round_or_404,
-)
+from survey_app.workspace.web import DOSSIER_ROLES, WORKSPACE_ROLES, concurrent_change, refused
 
 bp = Blueprint("rounds", __name__)
 
@@ -90,12 +84,8 @@ def _page(round_: AssessmentRound, forms: dict[str, FlaskForm] | None = None, st
 @require_roles(*WORKSPACE_ROLES)
 def index() -> str:
     """The rounds of the signed-in user's ward (every ward for an administrator without one)."""
-    user = me()
-    query = select(AssessmentRound).order_by(AssessmentRound.period_start.desc())
-    if user.ward_id is not None:
-        query = query.where(AssessmentRound.ward_id == user.ward_id)
     session = get_session()
-    found = list(session.scalars(query))
+    found = rounds_of(me())
     return render_template(
         "workspace/rounds.html",
         rounds=[(r, service.stage(session, r.id)) for r in found],

@@ -15,12 +15,13 @@ from flask import Blueprint, render_template
 
 from assessment import RATE_UNITS
 from survey_app.accounts.auth import can_read_unit, require_roles
+from survey_app.accounts.scope import me, round_or_404
 from survey_app.accounts.users import UNITS
 from survey_app.audit import log as audit
 from survey_app.core.db import get_session
 from survey_app.core.i18n import current_language
 from survey_app.workspace import scorecard as service
-from survey_app.workspace.web import WORKSPACE_ROLES, me, round_or_404
+from survey_app.workspace.web import WORKSPACE_ROLES
 from survey_app.workspace.workflow import STAGE_LABELS, stage
 
 bp = Blueprint("scorecard", __name__, url_prefix="/rounds")

@@ -4,36 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort
-
-from survey_app.accounts.auth import current_user, require_same_ward
-from survey_app.core.db import get_session
 from survey_app.core.i18n import _
 from survey_app.core.security import error_response
-from survey_app.models import AssessmentRound, User
 from survey_app.workspace.criteria import WorkspaceError
 
 # Roles that work on a round's figures; group leaders see only their group's survey pages.
 WORKSPACE_ROLES = ("admin", "vhxh", "unit", "council", "viewer")
 # Roles that may download the dossier and the score table.
 DOSSIER_ROLES = ("admin", "vhxh", "council")
-
-
-def me() -> User:
-    """The signed-in user (the route's decorator has already required one)."""
-    user = current_user()
-    if user is None:  # pragma: no cover - login_required runs first
-        abort(401)
-    return user
-
-
-def round_or_404(round_id: int) -> AssessmentRound:
-    """The round, if it exists and belongs to the signed-in user's ward (else 404 / 403)."""
-    round_ = get_session().get(AssessmentRound, round_id)
-    if round_ is None:
-        abort(404)
-    require_same_ward(me(), round_.ward_id)
-    return round_
 
 
 def concurrent_change() -> tuple[Any, int]:
