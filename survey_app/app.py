@@ -12,6 +12,7 @@ from survey_app.accounts import auth
 from survey_app.accounts import views as account_views
 from survey_app.core import config, db, i18n, security
 from survey_app.core.paths import STATIC, TEMPLATES
+from survey_app.dossier import views as dossier_views
 from survey_app.home import staff_views
 from survey_app.home import views as home_views
 from survey_app.posters import leader_views, paper_views, token_views
@@ -38,6 +39,7 @@ BLUEPRINTS = (
     criteria_views.bp,
     scorecard_views.bp,
     round_views.bp,
+    dossier_views.bp,
 )
 
 

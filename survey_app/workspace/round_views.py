@@ -25,11 +25,8 @@ from survey_app.accounts.scope import me, round_or_404, rounds_of
 from survey_app.audit import log as audit
 from survey_app.core.db import get_session, write_transaction
 from survey_app.core.forms import EmptyForm
-from survey_app.core.i18n import _, current_language
+from survey_app.core.i18n import _
 from survey_app.core.security import error_response
-from survey_app.core.web import download
-from survey_app.dossier import pdf as dossier
-from survey_app.dossier.source import build_dossier_data
 from survey_app.models import AssessmentRound, User
 from survey_app.workspace import criteria as criteria_service
 from survey_app.workspace import workflow as service
@@ -262,33 +259,3 @@ def history() -> Any:
         entity_id=entity_id,
         rows=[(row, audit.decode(row.old), audit.decode(row.new)) for row in rows],
     )
-
-
-def _dossier(round_id: int, kind: str) -> Any:
-    round_ = round_or_404(round_id)
-    session = get_session()
-    if not service.stage_at_least(service.stage(session, round_.id), "consolidated"):
-        return error_response(
-            409, message=_("Hồ sơ chỉ có sau khi công chức Văn hóa - Xã hội tổng hợp số liệu.")
-        )
-    try:
-        data = build_dossier_data(session, round_, current_language())
-    except ValueError as exc:
-        return error_response(409, message=str(exc))
-    if kind == "pdf":
-        return download(dossier.render_dossier_pdf(data), f"ho-so-dot-{round_.id}.pdf")
-    return download(dossier.render_score_xlsx(data), f"bang-diem-dot-{round_.id}.xlsx")
-
-
-@bp.get("/rounds/<int:round_id>/dossier.pdf")
-@require_roles(*DOSSIER_ROLES)
-def dossier_pdf(round_id: int) -> Any:
-    """The dossier PDF: request letter, assessment report, council minutes."""
-    return _dossier(round_id, "pdf")
-
-
-@bp.get("/rounds/<int:round_id>/scores.xlsx")
-@require_roles(*DOSSIER_ROLES)
-def scores_xlsx(round_id: int) -> Any:
-    """The score table as XLSX."""
-    return _dossier(round_id, "xlsx")

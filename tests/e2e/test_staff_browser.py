@@ -98,12 +98,12 @@ def test_culture_social_officer_sees_the_scorecard(live_server: LiveServer, brow
 def test_culture_social_officer_consolidates_and_downloads_the_dossier(
     live_server: LiveServer, browser
 ) -> None:
-    need(live_server, "rounds.dossier_pdf", "rounds.consolidate", "rounds.show")
+    need(live_server, "dossier.pdf", "rounds.consolidate", "rounds.show")
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     sign_in(page, live_server, "vhxh")
     rid = round_id(live_server)
-    url = live_server.url_for("rounds.dossier_pdf", round_id=rid)
+    url = live_server.url_for("dossier.pdf", round_id=rid)
     # Before consolidation the dossier is refused with a page that says why, not a broken PDF.
     early = page.request.get(url)
     if early.status == 409:

@@ -82,8 +82,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("rounds.decide", "POST"): only(("vhxh",), 409),
     ("rounds.reopen", "POST"): only(("vhxh", "council"), 409),
     ("rounds.history", "GET"): only(WORKSPACE, 200),
-    ("rounds.dossier_pdf", "GET"): only(("admin", "vhxh", "council"), 409),
-    ("rounds.scores_xlsx", "GET"): only(("admin", "vhxh", "council"), 409),
+    ("dossier.pdf", "GET"): only(("admin", "vhxh", "council"), 409),
+    ("dossier.scores_xlsx", "GET"): only(("admin", "vhxh", "council"), 409),
     # survey dashboard and statistics (unknown response id / ward code → 404)
     ("dashboard.latest", "GET"): only(DASHBOARD, 303),
     ("dashboard.survey", "GET"): only(DASHBOARD, 200),

@@ -1,0 +1,55 @@
+"""Downloads of a round's dossier (PDF) and score table (XLSX), once the figures are consolidated.
+
+URL map (blueprint "dossier"):
+  GET  /rounds/<id>/dossier.pdf   request letter, assessment report, council minutes
+  GET  /rounds/<id>/scores.xlsx   the score table with indicators, data sources and survey
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+from survey_app.accounts.auth import require_roles
+from survey_app.accounts.scope import round_or_404
+from survey_app.core.db import get_session
+from survey_app.core.i18n import _, current_language
+from survey_app.core.security import error_response
+from survey_app.core.web import download
+from survey_app.dossier import pdf as dossier
+from survey_app.dossier.source import build_dossier_data
+from survey_app.workspace import workflow
+from survey_app.workspace.web import DOSSIER_ROLES
+
+bp = Blueprint("dossier", __name__, url_prefix="/rounds")
+
+
+def _dossier(round_id: int, kind: str) -> Any:
+    round_ = round_or_404(round_id)
+    session = get_session()
+    if not workflow.stage_at_least(workflow.stage(session, round_.id), "consolidated"):
+        return error_response(
+            409, message=_("Hồ sơ chỉ có sau khi công chức Văn hóa - Xã hội tổng hợp số liệu.")
+        )
+    try:
+        data = build_dossier_data(session, round_, current_language())
+    except ValueError as exc:
+        return error_response(409, message=str(exc))
+    if kind == "pdf":
+        return download(dossier.render_dossier_pdf(data), f"ho-so-dot-{round_.id}.pdf")
+    return download(dossier.render_score_xlsx(data), f"bang-diem-dot-{round_.id}.xlsx")
+
+
+@bp.get("/<int:round_id>/dossier.pdf")
+@require_roles(*DOSSIER_ROLES)
+def pdf(round_id: int) -> Any:
+    """The dossier PDF: request letter, assessment report, council minutes."""
+    return _dossier(round_id, "pdf")
+
+
+@bp.get("/<int:round_id>/scores.xlsx")
+@require_roles(*DOSSIER_ROLES)
+def scores_xlsx(round_id: int) -> Any:
+    """The score table as XLSX."""
+    return _dossier(round_id, "xlsx")
