@@ -1,9 +1,13 @@
-"""Who is signed in, and what they may see: sessions, decorators and scope helpers.
+"""Who is signed in, and what they may do: sessions, and decorators that read the permissions.
 
 The signed session cookie holds the user id, the account's ``session_version`` and two
 timestamps (sign-in and last activity). Every staff request reloads the user: a disabled
 account or a bumped ``session_version`` (disable, password change or reset, sign-out) ends
 the session at once; so do the idle and absolute timeouts from the config.
+
+Who may do what is the table of `survey_app.core.permissions`: `require(permission)` guards a
+view, `can(permission)` answers a page's question; the scope rules (`can_read_unit`,
+`can_edit_unit`, `can_see_group`, `can_access_ward`) are the table's and are re-exported here.
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 
+from survey_app.core import permissions
 from survey_app.core.db import get_session
 from survey_app.core.i18n import _
+from survey_app.core.permissions import can_access_ward, can_edit_unit, can_read_unit, can_see_group
 from survey_app.models import User
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -114,63 +120,33 @@ def login_required(view: F) -> F:
     return wrapped  # type: ignore[return-value]
 
 
-def require_roles(*roles: str) -> Callable[[F], F]:
-    """Only signed-in users with one of ``roles`` (no implicit admin); others get 403."""
+def require(permission: str) -> Callable[[F], F]:
+    """Only signed-in users whose role holds ``permission`` (see permissions.toml); others 403.
+
+    An unknown permission name fails here, when the view is decorated. The permission is
+    recorded on the view (``cfw_permission``) so the role × route test can read it.
+    """
+    permissions.check(permission)
 
     def decorator(view: F) -> F:
         @functools.wraps(view)
         def checked(*args: Any, **kwargs: Any) -> Any:
             user = current_user()
-            if user is not None and user.role not in roles:
+            if user is not None and not permissions.has(user.role, permission):
                 abort(403)
             return view(*args, **kwargs)
 
+        checked.cfw_permission = permission  # type: ignore[attr-defined]
         return login_required(checked)  # type: ignore[return-value]
 
     return decorator
 
 
-def can_read_unit(user: User | None, unit: str) -> bool:
-    """Unit officers read only their unit; consolidating and reviewing roles read every unit."""
-    if user is None or not user.active:
-        return False
-    if user.role == "unit":
-        return user.unit == unit
-    return user.role in ("admin", "vhxh", "council", "viewer")
-
-
-def can_edit_unit(user: User | None, unit: str) -> bool:
-    """Who may enter a unit's figures: its own unit officer, or the culture-social officer.
-
-    The culture-social officer consolidates and, in practice, enters figures for units
-    without an account; every entry is audited with the actor's role. Nobody else edits.
-    """
-    if user is None or not user.active:
-        return False
-    if user.role == "unit":
-        return user.unit == unit
-    return user.role == "vhxh"
-
-
-def can_see_group(user: User | None, group_id: int) -> bool:
-    """A group leader sees only their own group; other staff roles see every group.
-
-    Ward boundaries are checked separately with `can_access_ward`/`require_same_ward`.
-    """
-    if user is None or not user.active:
-        return False
-    if user.role == "leader":
-        return user.group_id == group_id
-    return True
-
-
-def can_access_ward(user: User | None, ward_id: int | None) -> bool:
-    """Staff work in their own ward; an admin without a ward administers every ward."""
-    if user is None or not user.active:
-        return False
-    if user.role == "admin" and user.ward_id is None:
-        return True
-    return ward_id is not None and user.ward_id == ward_id
+def can(permission: str, user: User | None = None) -> bool:
+    """True when ``user`` (default: the signed-in user) is active and holds ``permission``."""
+    permissions.check(permission)
+    user = user if user is not None else current_user()
+    return user is not None and user.active and permissions.has(user.role, permission)
 
 
 def require_same_ward(user: User | None, ward_id: int | None) -> None:
@@ -186,9 +162,10 @@ def require_group(user: User | None, group_id: int) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Expose `current_user` and the scope helpers to templates."""
+    """Expose `current_user`, `can` and the scope helpers to templates."""
     app.jinja_env.globals.update(
         current_user=current_user,
+        can=can,
         can_edit_unit=can_edit_unit,
         can_read_unit=can_read_unit,
         can_see_group=can_see_group,
@@ -196,6 +173,7 @@ def init_app(app: Flask) -> None:
 
 
 __all__ = [
+    "can",
     "can_access_ward",
     "can_edit_unit",
     "can_read_unit",
@@ -204,8 +182,8 @@ __all__ = [
     "current_user",
     "end_session",
     "login_required",
+    "require",
     "require_group",
-    "require_roles",
     "require_same_ward",
     "safe_next",
     "start_session",

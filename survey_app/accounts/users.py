@@ -20,8 +20,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey_app.audit import log as audit
-from survey_app.core import paths
-from survey_app.core.i18n import _, _l
+from survey_app.core import paths, permissions
+from survey_app.core.i18n import _, current_language
 from survey_app.models import ResidentialGroup, User, Ward
 from survey_app.models.accounts import ROLES
 
@@ -41,14 +41,18 @@ USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 OTP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 OTP_LENGTH = 16
 
-ROLE_LABELS = {
-    "admin": _l("Quản trị hệ thống"),
-    "vhxh": _l("Công chức Văn hóa - Xã hội"),
-    "unit": _l("Cán bộ đơn vị"),
-    "council": _l("Thành viên Hội đồng"),
-    "leader": _l("Tổ trưởng tổ dân phố"),
-    "viewer": _l("Người xem"),
-}
+
+class RoleLabel:
+    """A role's name from the permissions table, in the language of the request."""
+
+    def __init__(self, role: str) -> None:
+        self.role = role
+
+    def __str__(self) -> str:
+        return permissions.role_label(self.role, current_language())
+
+
+ROLE_LABELS = {role: RoleLabel(role) for role in ROLES}
 # What an audit row shows of a user (never the password hash).
 AUDITED_FIELDS = (
     "username",
@@ -163,21 +167,24 @@ def _check_scope(
     """Validate role/ward/unit/group together; returns the normalised (ward_id, unit, group_id)."""
     if role not in ROLES:
         raise AccountError(_("Vai trò không hợp lệ: %(role)s.", role=role))
-    if role == "unit":
+    kind, fixed = permissions.account_kind(role), permissions.fixed_unit(role)
+    if kind == "unit":
         if unit not in UNIT_IDS:
             raise AccountError(
                 _("Cán bộ đơn vị cần một đơn vị: %(units)s.", units=", ".join(UNIT_IDS))
             )
-    elif role == "vhxh":
-        if unit not in (None, "", "vhxh"):
-            raise AccountError(_("Công chức Văn hóa - Xã hội thuộc đơn vị vhxh."))
-        unit = "vhxh"  # so audit rows of this officer carry their unit
+    elif fixed:
+        if unit not in (None, "", fixed):
+            raise AccountError(
+                _("%(role)s thuộc đơn vị %(unit)s.", role=ROLE_LABELS[role], unit=fixed)
+            )
+        unit = fixed  # so audit rows of this account carry its unit
     elif unit:
         raise AccountError(_("Chỉ cán bộ đơn vị mới gắn với một đơn vị."))
     else:
         unit = None
 
-    if role == "leader":
+    if kind == "group":
         group = session.get(ResidentialGroup, group_id) if group_id is not None else None
         if group is None:
             raise AccountError(_("Tổ trưởng cần một tổ dân phố có trong hệ thống."))
@@ -189,7 +196,7 @@ def _check_scope(
 
     if ward_id is not None and session.get(Ward, ward_id) is None:
         raise AccountError(_("Không có phường này trong hệ thống."))
-    if ward_id is None and role != "admin":
+    if ward_id is None and kind != "any":
         raise AccountError(_("Tài khoản này cần thuộc một phường."))
     return ward_id, unit, group_id
 
@@ -298,12 +305,14 @@ def reset_password(session: Session, user: User, *, actor: User | None, reason: 
 
 
 def _refuse_last_admin(session: Session, user: User) -> None:
-    if user.role != "admin" or not user.active:
+    """Refuse to remove the last active account able to work on every ward ("wards.all")."""
+    admins = permissions.roles_with("wards.all")
+    if user.role not in admins or not user.active:
         return
     others = session.scalar(
         select(func.count())
         .select_from(User)
-        .where(User.role == "admin", User.active.is_(True), User.id != user.id)
+        .where(User.role.in_(admins), User.active.is_(True), User.id != user.id)
     )
     if not others:
         raise AccountError(_("Không thể bỏ quản trị viên cuối cùng đang hoạt động."))
@@ -340,10 +349,10 @@ def set_role(
 
     ``ward_id`` None keeps the user's ward.
     """
-    if role != "admin":
+    if role not in permissions.roles_with("wards.all"):
         _refuse_last_admin(session, user)
     ward = ward_id if ward_id is not None else user.ward_id
-    if role == "leader" and ward_id is None:
+    if role in ROLES and permissions.account_kind(role) == "group" and ward_id is None:
         ward = None  # a leader's ward comes from their group
     ward, unit, group_id = _check_scope(session, role, ward, unit, group_id)
     old = audit.snapshot(user, AUDITED_FIELDS)

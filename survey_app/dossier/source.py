@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey_app.audit import log as audit
+from survey_app.core.permissions import roles_with
 from survey_app.dossier import data as dd
 from survey_app.models import AssessmentRound, Response, User
 from survey_app.results.counts import counts_as_flagged_sql, formula_for
@@ -22,7 +23,7 @@ from survey_app.workspace.scorecard import round_score
 from survey_app.workspace.workflow import stage, workflow
 
 # The dossier is printed in one language, independent of the request's.
-APPROVAL_ROLES = {
+APPROVAL_STEPS = {
     "vi": ("Tổng hợp", "Phê duyệt lần 1", "Phê duyệt lần 2"),
     "en": ("Consolidated", "First approval", "Second approval"),
 }
@@ -110,7 +111,7 @@ def build_dossier_data(session: Session, round_: AssessmentRound, language: str)
             (flow.first_approved_by_id, flow.first_approved_at),
             (flow.second_approved_by_id, flow.second_approved_at),
         )
-        roles = APPROVAL_ROLES["en" if language == "en" else "vi"]
+        roles = APPROVAL_STEPS["en" if language == "en" else "vi"]
         approvals = [
             dd.Approval(_name(session, u), r, at)
             for (u, at), r in zip(steps, roles, strict=True)
@@ -118,7 +119,11 @@ def build_dossier_data(session: Session, round_: AssessmentRound, language: str)
         ]
     council = session.scalars(
         select(User)
-        .where(User.ward_id == ward.id, User.role == "council", User.active.is_(True))
+        .where(
+            User.ward_id == ward.id,
+            User.role.in_(roles_with("round.approve")),
+            User.active.is_(True),
+        )
         .order_by(User.id)
     ).all()
     members = tuple(dd.CouncilMember(u.display_name or u.username, "") for u in council)

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint
 
-from survey_app.accounts.auth import require_roles
+from survey_app.accounts.auth import require
 from survey_app.accounts.scope import round_or_404
 from survey_app.core.db import get_session
 from survey_app.core.i18n import _, current_language
@@ -20,7 +20,6 @@ from survey_app.core.web import download
 from survey_app.dossier import pdf as dossier
 from survey_app.dossier.source import build_dossier_data
 from survey_app.workspace import workflow
-from survey_app.workspace.web import DOSSIER_ROLES
 
 bp = Blueprint("dossier", __name__, url_prefix="/rounds")
 
@@ -42,14 +41,14 @@ def _dossier(round_id: int, kind: str) -> Any:
 
 
 @bp.get("/<int:round_id>/dossier.pdf")
-@require_roles(*DOSSIER_ROLES)
+@require("dossier.download")
 def pdf(round_id: int) -> Any:
     """The dossier PDF: request letter, assessment report, council minutes."""
     return _dossier(round_id, "pdf")
 
 
 @bp.get("/<int:round_id>/scores.xlsx")
-@require_roles(*DOSSIER_ROLES)
+@require("dossier.download")
 def scores_xlsx(round_id: int) -> Any:
     """The score table as XLSX."""
     return _dossier(round_id, "xlsx")

@@ -1,40 +1,51 @@
-"""The staff landing page: who you are and what you can do (features add their links)."""
+"""The staff landing page: who you are, what your role does, and the pages you may open."""
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template
 
 from survey_app.accounts.auth import current_user, login_required
-from survey_app.accounts.users import ROLE_LABELS, UNITS
-from survey_app.core.i18n import _l
+from survey_app.accounts.users import UNITS
+from survey_app.core import permissions
+from survey_app.core.i18n import _l, current_language
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-# What each role does here, in words; feature pages add links next to these lines.
-ROLE_TASKS = {
-    "admin": (_l("Quản lý tài khoản và phân quyền"), _l("Xem nhật ký thay đổi")),
-    "vhxh": (
-        _l("Tổng hợp 13 tiêu chí của phường"),
-        _l("Quản lý đợt đánh giá và phiếu khảo sát"),
-        _l("Chuẩn bị hồ sơ đề nghị công nhận"),
+# The pages a staff member starts from: (permission that opens it, endpoint, what it is for).
+# Each line is shown only to roles holding its permission (survey_app/data/permissions.toml),
+# so the page never promises something the user cannot open.
+LINKS = (
+    ("posters.manage", "posters.index", _l("Áp phích, mã QR và phiếu giấy của các tổ")),
+    (
+        "groups.see_own",
+        "leader.home",
+        _l("Trang của tổ dân phố: áp phích, tiến độ, đường dẫn chia sẻ"),
     ),
-    "unit": (_l("Nhập số liệu các tiêu chí do đơn vị mình phụ trách"),),
-    "council": (_l("Xem bảng điểm tổng hợp"), _l("Thẩm định và phê duyệt kết quả")),
-    "leader": (_l("Xem kết quả khảo sát của tổ dân phố mình"),),
-    "viewer": (_l("Xem bảng điểm và kết quả khảo sát"),),
-}
+    (
+        "survey.dashboard",
+        "dashboard.latest",
+        _l("Khảo sát tiêu chí 13: tiến độ, kết quả, phiếu bị đánh dấu"),
+    ),
+    ("rounds.read", "rounds.index", _l("Đợt đánh giá: số liệu các tiêu chí, bảng điểm, phê duyệt")),
+)
+for _permission, _endpoint, _label in LINKS:
+    permissions.check(_permission)
 
 
 @bp.get("/")
 @login_required
 def index() -> str:
-    """Greets the signed-in user by role and lists what they can do."""
+    """Greets the signed-in user by role, says what the role does, links to their pages."""
     user = current_user()
     assert user is not None  # login_required
+    lang = current_language()
     return render_template(
         "home/staff.html",
         user=user,
-        role_label=ROLE_LABELS[user.role],
+        role_label=permissions.role_label(user.role, lang),
+        role_description=permissions.role_description(user.role, lang),
         unit_name=UNITS.get(user.unit or "", {}),
-        tasks=ROLE_TASKS.get(user.role, ()),
+        links=[
+            (endpoint, label) for perm, endpoint, label in LINKS if permissions.has(user.role, perm)
+        ],
     )

@@ -8,8 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from survey_app.core.db import Base
-
-ROLES = ("admin", "vhxh", "unit", "council", "leader", "viewer")
+from survey_app.core.permissions import ROLES
 
 
 class User(Base):

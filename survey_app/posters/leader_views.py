@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
-from survey_app.accounts.auth import current_user, require_group, require_roles, require_same_ward
+from survey_app.accounts.auth import can, current_user, require, require_group, require_same_ward
 from survey_app.accounts.scope import current_round, me
 from survey_app.core.db import get_session
 from survey_app.models import AssessmentRound, ResidentialGroup
@@ -23,16 +23,15 @@ from survey_app.posters.progress import group_progress
 from survey_app.survey import tokens
 
 bp = Blueprint("leader", __name__, url_prefix="/staff/group")
-ROLES = ("leader", "vhxh", "admin")
 
 
 @bp.get("/")
-@require_roles(*ROLES)
+@require("leader.page")
 def home() -> Any:
     """Leaders go straight to their group; other staff pick a round on the posters page."""
     user = current_user()
     assert user is not None
-    if user.role == "leader" and user.group_id is not None:
+    if not can("groups.see_all", user) and user.group_id is not None:
         return redirect(url_for("leader.group", group_id=user.group_id))
     return redirect(url_for("posters.index"))
 
@@ -43,7 +42,7 @@ def _round(group: ResidentialGroup) -> AssessmentRound | None:
 
 
 @bp.get("/<int:group_id>")
-@require_roles(*ROLES)
+@require("leader.page")
 def group(group_id: int) -> str:
     """Download the poster and paper form, see progress, copy the link for the group's chat."""
     user = current_user()

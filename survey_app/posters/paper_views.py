@@ -27,7 +27,7 @@ from flask import (
 )
 
 from assessment import Instrument, InstrumentError, load_instrument
-from survey_app.accounts.auth import require_group, require_roles
+from survey_app.accounts.auth import can, require, require_group
 from survey_app.core.db import get_session
 from survey_app.core.i18n import _, _l
 from survey_app.core.web import download
@@ -37,7 +37,7 @@ from survey_app.posters.data import LOCALES
 from survey_app.posters.paper_form import render_paper_form
 from survey_app.posters.paper_forms import PaperForm, check_choices, paper_form
 from survey_app.posters.qr import ascii_stem
-from survey_app.posters.views import STAFF, choice, problem, staff_round
+from survey_app.posters.views import choice, problem, staff_round
 from survey_app.survey import submit as survey
 
 bp = Blueprint("paper", __name__, url_prefix="/rounds")
@@ -68,7 +68,7 @@ def _group(round_: AssessmentRound, raw: str | None) -> ResidentialGroup:
 
 
 @bp.get("/<int:round_id>/paper/<audience>.pdf")
-@require_roles("vhxh", "admin", "leader")
+@require("paper.print")
 def form_pdf(round_id: int, audience: str) -> Any:
     """The printable questionnaire of one audience; a leader's copy names their group."""
     user, round_ = staff_round(round_id)
@@ -76,12 +76,13 @@ def form_pdf(round_id: int, audience: str) -> Any:
     if audience not in instrument.audience_ids:
         abort(404)
     lang = choice("lang", LOCALES)
-    raw = request.args.get("group") or (str(user.group_id) if user.role == "leader" else None)
+    own_group_only = not can("groups.see_all", user)
+    raw = request.args.get("group") or (str(user.group_id) if own_group_only else None)
     group = None
     if raw is not None:
         group = _group(round_, raw)
         require_group(user, group.id)
-    elif user.role == "leader":
+    elif own_group_only:
         abort(403)
 
     pdf = render_paper_form(
@@ -96,7 +97,7 @@ def form_pdf(round_id: int, audience: str) -> Any:
 
 
 @bp.get("/<int:round_id>/paper")
-@require_roles(*STAFF)
+@require("paper.enter")
 def pick(round_id: int) -> str:
     """Choose the group (and the audience to start with) once."""
     _user, round_ = staff_round(round_id)
@@ -131,7 +132,7 @@ def _entry_page(
 
 
 @bp.route("/<int:round_id>/paper/entry", methods=["GET", "POST"])
-@require_roles(*STAFF)
+@require("paper.enter")
 def entry(round_id: int) -> Any:
     """Type in one paper questionnaire; after saving, the same group and audience again."""
     _user, round_ = staff_round(round_id)

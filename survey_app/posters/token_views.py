@@ -16,13 +16,13 @@ from typing import Any
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from sqlalchemy import select
 
-from survey_app.accounts.auth import require_roles
+from survey_app.accounts.auth import require
 from survey_app.core.db import get_session
 from survey_app.core.i18n import _
 from survey_app.models import AssessmentRound, PosterToken, ResidentialGroup
 from survey_app.posters import data as poster_service
 from survey_app.posters.forms import TokenCapForm, TokenChangeForm, TokenCreateForm
-from survey_app.posters.views import STAFF, staff_round
+from survey_app.posters.views import staff_round
 from survey_app.survey import tokens
 from survey_app.survey.tokens import TokenError
 
@@ -64,7 +64,7 @@ def _form_error(form: TokenChangeForm) -> str:
 
 
 @bp.get("/<int:round_id>/posters/tokens")
-@require_roles(*STAFF)
+@require("posters.manage")
 def tokens_page(round_id: int) -> Any:
     """Every group's current token with its buttons."""
     _user, round_ = staff_round(round_id)
@@ -72,7 +72,7 @@ def tokens_page(round_id: int) -> Any:
 
 
 @bp.post("/<int:round_id>/posters/tokens/<int:token_id>/<action>")
-@require_roles(*STAFF)
+@require("posters.manage")
 def change(round_id: int, token_id: int, action: str) -> Any:
     """Apply one audited change to a token of this round."""
     user, round_ = staff_round(round_id)
@@ -101,7 +101,7 @@ def change(round_id: int, token_id: int, action: str) -> Any:
 
 
 @bp.post("/<int:round_id>/posters/groups/<int:group_id>/token")
-@require_roles(*STAFF)
+@require("posters.manage")
 def create(round_id: int, group_id: int) -> Any:
     """Issue a token for a group that has no live one (a revoked poster is replaced)."""
     user, round_ = staff_round(round_id)

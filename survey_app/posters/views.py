@@ -28,7 +28,7 @@ from flask import (
     url_for,
 )
 
-from survey_app.accounts.auth import current_user, require_group, require_roles
+from survey_app.accounts.auth import current_user, require, require_group
 from survey_app.accounts.scope import me, round_or_404, rounds_of
 from survey_app.core.db import get_session
 from survey_app.core.forms import EmptyForm
@@ -42,7 +42,6 @@ from survey_app.posters.pdf import render_posters_pdf
 from survey_app.posters.qr import PosterURLError, ascii_stem, qr_zip
 
 bp = Blueprint("posters", __name__)
-STAFF = ("vhxh", "admin")
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -76,14 +75,14 @@ def problem(message: str, code: int = 409) -> Response:
 
 
 @bp.get("/posters/")
-@require_roles(*STAFF)
+@require("posters.manage")
 def index() -> str:
     """The rounds whose posters this user may print."""
     return render_template("posters/index.html", rounds=rounds_of(me()))
 
 
 @bp.get("/rounds/<int:round_id>/posters")
-@require_roles(*STAFF)
+@require("posters.manage")
 def round_page(round_id: int) -> str:
     """Every group of the round with links to its poster, plus the batch downloads."""
     _user, round_ = staff_round(round_id)
@@ -99,7 +98,7 @@ def round_page(round_id: int) -> str:
 
 
 @bp.get("/rounds/<int:round_id>/posters/<int:group_id>.pdf")
-@require_roles("vhxh", "admin", "leader")
+@require("posters.group_poster")
 def group_poster(round_id: int, group_id: int) -> Any:
     """One group's poster as a one-page PDF (a leader: only their own group)."""
     user, round_ = staff_round(round_id)
@@ -124,7 +123,7 @@ def group_poster(round_id: int, group_id: int) -> Any:
 
 
 @bp.post("/rounds/<int:round_id>/posters/all")
-@require_roles(*STAFF)
+@require("posters.manage")
 def start_all(round_id: int) -> Any:
     """Start drawing every poster of the round in the background; show its progress page."""
     user, round_ = staff_round(round_id)
@@ -163,14 +162,14 @@ def _job(job_id: str) -> poster_jobs.JobState:
 
 
 @bp.get("/posters/jobs/<job_id>")
-@require_roles(*STAFF)
+@require("posters.manage")
 def job_page(job_id: str) -> str:
     """Progress of a poster job; refreshes itself every 2 seconds until it ends."""
     return render_template("posters/job.html", job=_job(job_id))
 
 
 @bp.get("/posters/jobs/<job_id>.pdf")
-@require_roles(*STAFF)
+@require("posters.manage")
 def job_pdf(job_id: str) -> Any:
     """The finished PDF of a job (409 while it is still running)."""
     job = _job(job_id)
@@ -182,7 +181,7 @@ def job_pdf(job_id: str) -> Any:
 
 
 @bp.get("/rounds/<int:round_id>/posters/qr.zip")
-@require_roles(*STAFF)
+@require("posters.manage")
 def qr_images(round_id: int) -> Any:
     """A zip with a PNG and an SVG QR code for every group with a live token."""
     staff_round(round_id)

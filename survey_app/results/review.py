@@ -16,18 +16,16 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from survey_app.accounts.auth import can_access_ward
 from survey_app.audit import log as audit
 from survey_app.core.db import write_transaction
 from survey_app.core.i18n import _
+from survey_app.core.permissions import can_access_ward, has
 from survey_app.models import Answer, AnswerCount, AssessmentRound, Response
 from survey_app.models.responses import REVIEW_STATES
 
 if TYPE_CHECKING:
     from survey_app.models import User
 
-# Who may decide on flagged answers (the viewer, the council and leaders only read).
-REVIEW_ROLES = ("admin", "vhxh")
 REASON_MAX_CHARS = 300
 
 
@@ -56,7 +54,9 @@ class ReviewResult:
 def may_review(actor: User | None, ward_id: int) -> bool:
     """True when ``actor`` may review the responses of ``ward_id``."""
 
-    return actor is not None and actor.role in REVIEW_ROLES and can_access_ward(actor, ward_id)
+    return (
+        actor is not None and has(actor.role, "survey.review") and can_access_ward(actor, ward_id)
+    )
 
 
 def review_response(

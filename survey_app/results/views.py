@@ -19,7 +19,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
 from assessment import Hidden
-from survey_app.accounts.auth import current_user, require_roles
+from survey_app.accounts.auth import can, current_user, require
 from survey_app.accounts.scope import current_round, me, round_or_404
 from survey_app.core import charts
 from survey_app.core.db import get_session
@@ -38,8 +38,6 @@ from survey_app.results.questions import question_labels
 
 bp = Blueprint("dashboard", __name__)
 
-DASHBOARD_ROLES = ("admin", "vhxh", "council", "viewer")
-RAW_ROLES = ("admin", "vhxh")
 PAGE_SIZE = 50
 
 
@@ -83,7 +81,7 @@ def pct_filter(value: Any, digits: int = 1) -> str:
 
 
 @bp.get("/survey")
-@require_roles(*DASHBOARD_ROLES)
+@require("survey.dashboard")
 def latest() -> Any:
     """The newest round of the user's ward (open rounds first); 404 when there is none."""
     round_ = current_round(me())
@@ -94,7 +92,7 @@ def latest() -> Any:
 
 
 @bp.get("/rounds/<int:round_id>/survey")
-@require_roles(*DASHBOARD_ROLES)
+@require("survey.dashboard")
 def survey(round_id: int) -> Any:
     """The dashboard: progress, rates with intervals, criterion-13 points and what to do next."""
     round_ = round_or_404(round_id)
@@ -105,13 +103,13 @@ def survey(round_id: int) -> Any:
         charts=_charts(view),
         audience_name=audience_name,
         can_review=review.may_review(current_user(), round_.ward_id),
-        raw_allowed=current_user().role in RAW_ROLES,  # type: ignore[union-attr]
+        raw_allowed=can("survey.export_raw"),
         format_p=lambda p: "< 0,001" if p < 0.001 else format_number(p, 3),
     )
 
 
 @bp.get("/rounds/<int:round_id>/survey/flags")
-@require_roles(*DASHBOARD_ROLES)
+@require("survey.dashboard")
 def flags(round_id: int) -> Any:
     """Flagged and reviewed responses, pending first, with review forms for reviewers."""
     round_ = round_or_404(round_id)
@@ -135,7 +133,7 @@ def flags(round_id: int) -> Any:
 
 
 @bp.post("/rounds/<int:round_id>/survey/flags/<int:response_id>")
-@require_roles(*DASHBOARD_ROLES)
+@require("survey.dashboard")
 def review_action(round_id: int, response_id: int) -> Any:
     """Keep, exclude or re-open one response (audited); viewers and the council get 403."""
     round_ = round_or_404(round_id)
@@ -165,7 +163,7 @@ def review_action(round_id: int, response_id: int) -> Any:
 
 
 @bp.get("/rounds/<int:round_id>/survey/aggregates.csv")
-@require_roles(*DASHBOARD_ROLES)
+@require("survey.dashboard")
 def aggregates_csv(round_id: int) -> Response:
     """Aggregates (without and with flagged answers) as CSV; small cells read "<5"."""
     round_ = round_or_404(round_id)
@@ -175,7 +173,7 @@ def aggregates_csv(round_id: int) -> Response:
 
 
 @bp.get("/rounds/<int:round_id>/survey/aggregates.xlsx")
-@require_roles(*DASHBOARD_ROLES)
+@require("survey.dashboard")
 def aggregates_xlsx(round_id: int) -> Response:
     """Aggregates as an XLSX workbook; small cells read "<5"."""
     round_ = round_or_404(round_id)
@@ -186,7 +184,7 @@ def aggregates_xlsx(round_id: int) -> Response:
 
 
 @bp.get("/rounds/<int:round_id>/survey/responses.csv")
-@require_roles(*RAW_ROLES)
+@require("survey.export_raw")
 def responses_csv(round_id: int) -> Response:
     """Anonymised raw answers (no token, key or id), for the culture-social officer and admin."""
     round_ = round_or_404(round_id)

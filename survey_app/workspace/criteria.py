@@ -18,9 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assessment import InputSpec, InvalidInputs, RuleSet, validate_inputs
-from survey_app.accounts.auth import can_access_ward, can_edit_unit
 from survey_app.audit import log as audit
 from survey_app.core.i18n import _, current_language
+from survey_app.core.permissions import can_access_ward, can_edit_unit
 from survey_app.models import AssessmentRound, CriterionEntry, CriterionValue, RoundWorkflow, User
 from survey_app.models.criteria import SOURCE_NOTE_MAX
 from survey_app.workspace.sections import (  # re-exported: callers use criteria.*

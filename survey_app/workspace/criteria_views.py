@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from sqlalchemy.exc import IntegrityError
 
-from survey_app.accounts.auth import can_edit_unit, can_read_unit, require_roles
+from survey_app.accounts.auth import can_edit_unit, can_read_unit, require
 from survey_app.accounts.scope import me, round_or_404
 from survey_app.accounts.users import UNITS
 from survey_app.core.db import get_session, write_transaction
@@ -30,7 +30,7 @@ from survey_app.workspace.criteria_forms import (
     submitted_values,
     value_field_name,
 )
-from survey_app.workspace.web import WORKSPACE_ROLES, concurrent_change, refused
+from survey_app.workspace.web import concurrent_change, refused
 
 bp = Blueprint("criteria", __name__, url_prefix="/rounds")
 
@@ -89,7 +89,7 @@ def _page(round_: AssessmentRound, part: service.Section, form: Any, status: int
 
 
 @bp.get("/<int:round_id>/criteria")
-@require_roles(*WORKSPACE_ROLES)
+@require("rounds.read")
 def index(round_id: int) -> str:
     """The round's criteria grouped by owner unit, each with its entry state."""
     round_ = round_or_404(round_id)
@@ -109,7 +109,7 @@ def index(round_id: int) -> str:
 
 
 @bp.route("/<int:round_id>/criteria/<section_id>", methods=["GET", "POST"])
-@require_roles(*WORKSPACE_ROLES)
+@require("rounds.read")
 def edit(round_id: int, section_id: str) -> Any:
     """One criterion's values and source notes; saving keeps it a draft until submitted."""
     round_ = round_or_404(round_id)
@@ -145,7 +145,7 @@ def edit(round_id: int, section_id: str) -> Any:
 
 
 @bp.post("/<int:round_id>/criteria/<section_id>/submit")
-@require_roles(*WORKSPACE_ROLES)
+@require("rounds.read")
 def submit(round_id: int, section_id: str) -> Any:
     """Send a complete criterion to the culture-social officer."""
     round_ = round_or_404(round_id)

@@ -20,7 +20,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from survey_app.accounts.auth import can_read_unit, require_roles
+from survey_app.accounts.auth import can, can_read_unit, require
 from survey_app.accounts.scope import me, round_or_404, rounds_of
 from survey_app.audit import log as audit
 from survey_app.core.db import get_session, write_transaction
@@ -33,7 +33,7 @@ from survey_app.workspace import workflow as service
 from survey_app.workspace.criteria import WorkspaceError
 from survey_app.workspace.round_forms import DecisionForm, PostForm, ReopenForm, SendForm
 from survey_app.workspace.scorecard import active_lock
-from survey_app.workspace.web import DOSSIER_ROLES, WORKSPACE_ROLES, concurrent_change, refused
+from survey_app.workspace.web import concurrent_change, refused
 
 bp = Blueprint("rounds", __name__)
 
@@ -71,14 +71,14 @@ def _page(round_: AssessmentRound, forms: dict[str, FlaskForm] | None = None, st
         names=names,
         forms=forms or _forms(),
         empty=EmptyForm(),
-        can_download=me().role in DOSSIER_ROLES
+        can_download=can("dossier.download")
         and service.stage_at_least(flow.stage if flow else "entering", "consolidated"),
     )
     return page, status
 
 
 @bp.get("/rounds/")
-@require_roles(*WORKSPACE_ROLES)
+@require("rounds.read")
 def index() -> str:
     """The rounds of the signed-in user's ward (every ward for an administrator without one)."""
     session = get_session()
@@ -91,7 +91,7 @@ def index() -> str:
 
 
 @bp.get("/rounds/<int:round_id>")
-@require_roles(*WORKSPACE_ROLES)
+@require("rounds.read")
 def show(round_id: int) -> Any:
     """The workflow page: where the round stands and the next steps this user may take."""
     return _page(round_or_404(round_id))
@@ -128,7 +128,7 @@ def _run(round_id: int, form: FlaskForm, step: Callable[..., Any], action: str) 
 
 
 @bp.post("/rounds/<int:round_id>/consolidate")
-@require_roles(*service.ACTION_ROLES["consolidate"])
+@require("round.consolidate")
 def consolidate(round_id: int) -> Any:
     """The culture-social officer consolidates the submitted criteria."""
     return _run(
@@ -140,7 +140,7 @@ def consolidate(round_id: int) -> Any:
 
 
 @bp.post("/rounds/<int:round_id>/approve")
-@require_roles(*service.ACTION_ROLES["approve"])
+@require("round.approve")
 def approve(round_id: int) -> Any:
     """A council member approves (the second approval must be another member's)."""
     return _run(
@@ -149,14 +149,14 @@ def approve(round_id: int) -> Any:
 
 
 @bp.post("/rounds/<int:round_id>/lock")
-@require_roles(*service.ACTION_ROLES["lock"])
+@require("round.lock")
 def lock(round_id: int) -> Any:
     """Freeze the approved score with its inputs' hash."""
     return _run(round_id, EmptyForm(), lambda tx, r: service.lock_round(tx, r, actor=me()), "lock")
 
 
 @bp.post("/rounds/<int:round_id>/post")
-@require_roles(*service.ACTION_ROLES["post"])
+@require("round.post")
 def post(round_id: int) -> Any:
     """Record the public posting of the result."""
     form = PostForm(prefix="post")
@@ -171,7 +171,7 @@ def post(round_id: int) -> Any:
 
 
 @bp.post("/rounds/<int:round_id>/send")
-@require_roles(*service.ACTION_ROLES["send"])
+@require("round.send")
 def send(round_id: int) -> Any:
     """Record the dossier sent to the recognising authority."""
     form = SendForm(prefix="send")
@@ -186,7 +186,7 @@ def send(round_id: int) -> Any:
 
 
 @bp.post("/rounds/<int:round_id>/decide")
-@require_roles(*service.ACTION_ROLES["decide"])
+@require("round.decide")
 def decide(round_id: int) -> Any:
     """Record the recognising authority's decision."""
     form = DecisionForm(prefix="decide")
@@ -207,7 +207,7 @@ def decide(round_id: int) -> Any:
 
 
 @bp.post("/rounds/<int:round_id>/reopen")
-@require_roles(*service.ACTION_ROLES["reopen"])
+@require("round.reopen")
 def reopen(round_id: int) -> Any:
     """Return the round to data entry, with a reason."""
     form = ReopenForm(prefix="reopen")
@@ -223,7 +223,7 @@ def _history_scope(entity: str, entity_id: str) -> None:
     """403/404 unless the signed-in user may read this entity's history."""
     user = me()
     if entity not in WARD_ENTITIES:
-        if user.role != "admin":
+        if not can("audit.read", user):
             abort(403)
         return
     round_part, _sep, key = entity_id.partition(":")
@@ -244,7 +244,7 @@ def _history_scope(entity: str, entity_id: str) -> None:
 
 
 @bp.get("/audit/history")
-@require_roles(*WORKSPACE_ROLES)
+@require("rounds.read")
 def history() -> Any:
     """Every recorded change of one thing: who, when, old → new, and why."""
     entity = request.args.get("entity", "").strip()

@@ -14,21 +14,20 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from assessment import RATE_UNITS
-from survey_app.accounts.auth import can_read_unit, require_roles
+from survey_app.accounts.auth import can, can_read_unit, require
 from survey_app.accounts.scope import me, round_or_404
 from survey_app.accounts.users import UNITS
 from survey_app.audit import log as audit
 from survey_app.core.db import get_session
 from survey_app.core.i18n import current_language
 from survey_app.workspace import scorecard as service
-from survey_app.workspace.web import WORKSPACE_ROLES
 from survey_app.workspace.workflow import STAGE_LABELS, stage
 
 bp = Blueprint("scorecard", __name__, url_prefix="/rounds")
 
 
 @bp.get("/<int:round_id>/scorecard")
-@require_roles(*WORKSPACE_ROLES)
+@require("rounds.read")
 def show(round_id: int) -> str:
     """The round's scorecard, readable on a phone and printable."""
     round_ = round_or_404(round_id)
@@ -42,7 +41,7 @@ def show(round_id: int) -> str:
         round=round_,
         result=result,
         rows=rows,
-        full=user.role != "unit",
+        full=can("criteria.read_all", user),
         stage_label=STAGE_LABELS[stage(session, round_.id)],
         errors=service.error_messages(result),
         units={uid: names.get(lang, uid) for uid, names in UNITS.items()},

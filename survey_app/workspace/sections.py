@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assessment import InputSpec, RuleSet, Text, load_rules
-from survey_app.accounts.auth import can_read_unit
 from survey_app.core.i18n import _
+from survey_app.core.permissions import can_read_unit
 from survey_app.models import AssessmentRound, User
 
 # The rule file's group of inputs shared by several criteria (e.g. the ward's child population).

@@ -8,11 +8,6 @@ from survey_app.core.i18n import _
 from survey_app.core.security import error_response
 from survey_app.workspace.criteria import WorkspaceError
 
-# Roles that work on a round's figures; group leaders see only their group's survey pages.
-WORKSPACE_ROLES = ("admin", "vhxh", "unit", "council", "viewer")
-# Roles that may download the dossier and the score table.
-DOSSIER_ROLES = ("admin", "vhxh", "council")
-
 
 def concurrent_change() -> tuple[Any, int]:
     """409 when two people saved the same thing at once (a unique row raced); nothing was saved."""

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from assessment import InvalidInputs, RuleSetError, canonical_inputs, inputs_sha256, load_rules
-from survey_app.accounts.auth import can_access_ward
 from survey_app.audit import log as audit
 from survey_app.core.i18n import _, _l
+from survey_app.core.permissions import can_access_ward, check, has
 from survey_app.models import AssessmentRound, LockedScore, RoundWorkflow, User
 from survey_app.models.criteria import STAGES
 from survey_app.workspace.criteria import (
@@ -62,16 +62,8 @@ FROM_STAGES = {
     "decide": ("sent",),
     "reopen": ("consolidated", "approved", "locked", "posted", "sent"),
 }
-# Who takes each step: the culture-social officer prepares, the council approves.
-ACTION_ROLES = {
-    "consolidate": ("vhxh",),
-    "approve": ("council",),
-    "lock": ("vhxh", "council"),
-    "post": ("vhxh",),
-    "send": ("vhxh",),
-    "decide": ("vhxh",),
-    "reopen": ("vhxh", "council"),
-}
+# The permission each step needs (who holds it: survey_app/data/permissions.toml).
+ACTION_PERMISSIONS = {action: check(f"round.{action}") for action in FROM_STAGES}
 REASON_MIN_LENGTH = 5
 FORWARD = ("consolidate", "approve", "lock", "post", "send", "decide")
 
@@ -113,7 +105,9 @@ def allowed_actions(session: Session, round_: AssessmentRound, user: User | None
     flow = workflow(session, round_.id)
     current = flow.stage if flow else "entering"
     actions = [
-        a for a, stages in FROM_STAGES.items() if current in stages and user.role in ACTION_ROLES[a]
+        a
+        for a, stages in FROM_STAGES.items()
+        if current in stages and has(user.role, ACTION_PERMISSIONS[a])
     ]
     if "approve" in actions and flow is not None and flow.first_approved_by_id == user.id:
         actions.remove("approve")  # the second approval must be somebody else's
@@ -122,7 +116,9 @@ def allowed_actions(session: Session, round_: AssessmentRound, user: User | None
 
 def check_step(session: Session, round_: AssessmentRound, action: str, actor: User) -> None:
     """Raise `WorkspaceError` unless ``actor`` may take ``action`` now (403 role, 409 order)."""
-    if not can_access_ward(actor, round_.ward_id) or actor.role not in ACTION_ROLES[action]:
+    if not can_access_ward(actor, round_.ward_id) or not has(
+        actor.role, ACTION_PERMISSIONS[action]
+    ):
         raise WorkspaceError(_("Tài khoản của bạn không được thực hiện bước này."), status=403)
     current = stage(session, round_.id)
     if current not in FROM_STAGES[action]:

@@ -10,6 +10,7 @@ from survey_app.accounts import auth
 from survey_app.accounts import users as accounts
 from survey_app.app import create_app
 from survey_app.core.db import get_session, write_transaction
+from survey_app.core.permissions import UnknownPermission
 from survey_app.models import User
 from tests.conftest import TEST_PASSWORD
 
@@ -195,9 +196,9 @@ def test_disabling_a_user_ends_their_open_session(app, client, make_user, login)
     assert client.get("/staff/").status_code == 302
 
 
-def test_require_roles_gives_403_to_other_roles(app, client, make_user, login):
+def test_require_gives_403_to_roles_without_the_permission(app, client, make_user, login):
     @app.get("/test-only/admin")
-    @auth.require_roles("admin")
+    @auth.require("audit.read")  # the table grants it to administrators only
     def admin_only() -> str:
         return "ok"
 
@@ -209,6 +210,11 @@ def test_require_roles_gives_403_to_other_roles(app, client, make_user, login):
     client.post("/logout")
     login("quantri")
     assert client.get("/test-only/admin").get_data(as_text=True) == "ok"
+
+
+def test_require_refuses_an_unknown_permission_when_decorating():
+    with pytest.raises(UnknownPermission, match=r"audit\.reed"):
+        auth.require("audit.reed")
 
 
 def test_login_rehashes_when_parameters_change(app, client, make_user, login, monkeypatch):

@@ -4,6 +4,10 @@ The matrix is built from ``app.url_map``: a route nobody classified fails the te
 route must get a row in EXPECTED (endpoint, method) → status per role. Statuses: 200 page,
 303/302 redirect (302 for anonymous = the sign-in page), 403 forbidden, 404, 409 refused step,
 422 invalid form, 400 no survey in progress.
+
+Who is allowed is read from the permissions table (survey_app/data/permissions.toml) through
+`granted`; the statuses are this test's. Every route is either public or signed-in-only by the
+explicit lists below, or guarded by a named permission that its decorator records on the view.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import pytest
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
+from survey_app.core.permissions import has
 from tests.survey_app.workspace_factories import make_world
 
 DUMP = bool(os.environ.get("ROLE_MATRIX_DUMP"))  # print the statuses seen (to classify a route)
@@ -29,6 +34,40 @@ LOGINS = {
     "leader": "totruong",
     "viewer": "xem",
 }
+
+
+# The table's role of each test user.
+TABLE_ROLE = {
+    "admin": "admin",
+    "vhxh": "vhxh",
+    "congan": "unit",
+    "yte": "unit",
+    "council": "council",
+    "leader": "leader",
+    "viewer": "viewer",
+}
+# Routes anyone may open, and routes any signed-in user may open: no permission on them.
+PUBLIC = frozenset(
+    {
+        "static",
+        "home.index",
+        "home.healthz",
+        "auth.login",
+        "auth.logout",
+        "public.scan",
+        "public.start",
+        "public.profile",
+        "public.questions",
+        "results.ward",
+        "results.group",
+    }
+)
+SIGNED_IN = frozenset({"staff.index", "auth.change_password"})
+
+
+def granted(permission: str) -> tuple[str, ...]:
+    """The test users whose role holds ``permission`` in the table."""
+    return tuple(user for user, role in TABLE_ROLE.items() if has(role, permission))
 
 
 def everyone(status: int) -> dict[str, int]:
@@ -46,8 +85,15 @@ def only(allowed: tuple[str, ...], status: int, *, denied: int = 403) -> dict[st
     return {r: status if r in allowed else denied for r in ROLES} | {"anonymous": 302}
 
 
-WORKSPACE = ("admin", "vhxh", "congan", "yte", "council", "viewer")
-DASHBOARD = ("admin", "vhxh", "council", "viewer")
+WORKSPACE = granted("rounds.read")
+DASHBOARD = granted("survey.dashboard")
+POSTERS = granted("posters.manage")
+PAPER = granted("paper.enter")
+# Who may enter c7's figures (the health station's): every unit's editors, and its own unit.
+EDITORS = (
+    *granted("criteria.edit_all"),
+    *(u for u in granted("criteria.edit_own_unit") if u == "yte"),
+)
 
 EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("static", "GET"): everyone(200),
@@ -68,51 +114,51 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     # criteria entry: a unit officer only their own unit (c7 is the health station's)
     ("criteria.index", "GET"): only(WORKSPACE, 200),
     ("criteria.edit", "GET"): only(WORKSPACE, 200) | {"congan": 403},
-    ("criteria.edit", "POST"): only(("vhxh", "yte"), 303),
-    ("criteria.submit", "POST"): only(("vhxh", "yte"), 422),
+    ("criteria.edit", "POST"): only(EDITORS, 303),
+    ("criteria.submit", "POST"): only(EDITORS, 422),
     ("scorecard.show", "GET"): only(WORKSPACE, 200),
     # the round's workflow (at stage "entering", with nothing submitted)
     ("rounds.index", "GET"): only(WORKSPACE, 200),
     ("rounds.show", "GET"): only(WORKSPACE, 200),
-    ("rounds.consolidate", "POST"): only(("vhxh",), 409),
-    ("rounds.approve", "POST"): only(("council",), 409),
-    ("rounds.lock", "POST"): only(("vhxh", "council"), 409),
-    ("rounds.post", "POST"): only(("vhxh",), 409),
-    ("rounds.send", "POST"): only(("vhxh",), 409),
-    ("rounds.decide", "POST"): only(("vhxh",), 409),
-    ("rounds.reopen", "POST"): only(("vhxh", "council"), 409),
+    ("rounds.consolidate", "POST"): only(granted("round.consolidate"), 409),
+    ("rounds.approve", "POST"): only(granted("round.approve"), 409),
+    ("rounds.lock", "POST"): only(granted("round.lock"), 409),
+    ("rounds.post", "POST"): only(granted("round.post"), 409),
+    ("rounds.send", "POST"): only(granted("round.send"), 409),
+    ("rounds.decide", "POST"): only(granted("round.decide"), 409),
+    ("rounds.reopen", "POST"): only(granted("round.reopen"), 409),
     ("rounds.history", "GET"): only(WORKSPACE, 200),
-    ("dossier.pdf", "GET"): only(("admin", "vhxh", "council"), 409),
-    ("dossier.scores_xlsx", "GET"): only(("admin", "vhxh", "council"), 409),
+    ("dossier.pdf", "GET"): only(granted("dossier.download"), 409),
+    ("dossier.scores_xlsx", "GET"): only(granted("dossier.download"), 409),
     # survey dashboard and statistics (unknown response id / ward code → 404)
     ("dashboard.latest", "GET"): only(DASHBOARD, 303),
     ("dashboard.survey", "GET"): only(DASHBOARD, 200),
     ("dashboard.flags", "GET"): only(DASHBOARD, 200),
-    ("dashboard.review_action", "POST"): only(("admin", "vhxh"), 404),
+    ("dashboard.review_action", "POST"): only(granted("survey.review"), 404),
     ("dashboard.aggregates_csv", "GET"): only(DASHBOARD, 200),
     ("dashboard.aggregates_xlsx", "GET"): only(DASHBOARD, 200),
-    ("dashboard.responses_csv", "GET"): only(("admin", "vhxh"), 200),
+    ("dashboard.responses_csv", "GET"): only(granted("survey.export_raw"), 200),
     ("results.ward", "GET"): everyone(404),
     ("results.group", "GET"): everyone(404),
     # a group leader: only their own group (the others are sent on to it, or refused)
-    ("leader.home", "GET"): only(("admin", "vhxh", "leader"), 302),
-    ("leader.group", "GET"): only(("admin", "vhxh", "leader"), 200),
+    ("leader.home", "GET"): only(granted("leader.page"), 302),
+    ("leader.group", "GET"): only(granted("leader.page"), 200),
     # paper forms (no survey token in this round yet → 400 on entry)
-    ("paper.pick", "GET"): only(("admin", "vhxh"), 200),
-    ("paper.entry", "GET"): only(("admin", "vhxh"), 400),
-    ("paper.entry", "POST"): only(("admin", "vhxh"), 400),
-    ("paper.form_pdf", "GET"): only(("admin", "vhxh", "leader"), 200),
+    ("paper.pick", "GET"): only(PAPER, 200),
+    ("paper.entry", "GET"): only(PAPER, 400),
+    ("paper.entry", "POST"): only(PAPER, 400),
+    ("paper.form_pdf", "GET"): only(granted("paper.print"), 200),
     # posters and their tokens (no group in this round → 409/400; unknown token/job → 404)
-    ("posters.index", "GET"): only(("admin", "vhxh"), 200),
-    ("posters.round_page", "GET"): only(("admin", "vhxh"), 200),
-    ("posters.group_poster", "GET"): only(("admin", "vhxh", "leader"), 409),
-    ("posters.start_all", "POST"): only(("admin", "vhxh"), 409),
-    ("posters.job_page", "GET"): only(("admin", "vhxh"), 404),
-    ("posters.job_pdf", "GET"): only(("admin", "vhxh"), 404),
-    ("posters.qr_images", "GET"): only(("admin", "vhxh"), 409),
-    ("poster_tokens.tokens_page", "GET"): only(("admin", "vhxh"), 200),
-    ("poster_tokens.create", "POST"): only(("admin", "vhxh"), 400),
-    ("poster_tokens.change", "POST"): only(("admin", "vhxh"), 404),
+    ("posters.index", "GET"): only(POSTERS, 200),
+    ("posters.round_page", "GET"): only(POSTERS, 200),
+    ("posters.group_poster", "GET"): only(granted("posters.group_poster"), 409),
+    ("posters.start_all", "POST"): only(POSTERS, 409),
+    ("posters.job_page", "GET"): only(POSTERS, 404),
+    ("posters.job_pdf", "GET"): only(POSTERS, 404),
+    ("posters.qr_images", "GET"): only(POSTERS, 409),
+    ("poster_tokens.tokens_page", "GET"): only(POSTERS, 200),
+    ("poster_tokens.create", "POST"): only(POSTERS, 400),
+    ("poster_tokens.change", "POST"): only(POSTERS, 404),
     # last: signing out ends the session the rows above use
     ("auth.logout", "POST"): everyone(302),
 }
@@ -153,6 +199,20 @@ def _url(app: Flask, endpoint: str, round_id: int, group_id: int) -> str:
     if endpoint == "rounds.history":
         url += f"?entity=round&id={round_id}"
     return url
+
+
+def test_every_route_is_public_signed_in_or_guarded_by_a_permission(app):
+    unguarded, wrongly_guarded = [], []
+    for rule in app.url_map.iter_rules():
+        permission = getattr(app.view_functions[rule.endpoint], "cfw_permission", None)
+        open_route = rule.endpoint in PUBLIC or rule.endpoint in SIGNED_IN
+        if permission is None and not open_route:
+            unguarded.append(rule.endpoint)
+        if permission is not None and open_route:
+            wrongly_guarded.append(rule.endpoint)
+    assert not unguarded, f"routes without a permission (use auth.require): {sorted(unguarded)}"
+    assert not wrongly_guarded, f"listed as open but guarded: {sorted(wrongly_guarded)}"
+    assert not (PUBLIC | SIGNED_IN) - set(app.view_functions), "stale open-route names"
 
 
 def test_every_route_is_classified(app):
