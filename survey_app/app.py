@@ -12,9 +12,11 @@ from survey_app.accounts import auth
 from survey_app.accounts import views as account_views
 from survey_app.core import config, db, i18n, security
 from survey_app.core.paths import STATIC, TEMPLATES
+from survey_app.core.web import Request
 from survey_app.dossier import views as dossier_views
 from survey_app.home import staff_views
 from survey_app.home import views as home_views
+from survey_app.plan import views as plan_views
 from survey_app.posters import leader_views, paper_views, token_views
 from survey_app.posters import views as poster_views
 from survey_app.results import public_views as public_result_views
@@ -39,6 +41,7 @@ BLUEPRINTS = (
     criteria_views.bp,
     scorecard_views.bp,
     round_views.bp,
+    plan_views.bp,
     dossier_views.bp,
 )
 
@@ -51,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(TEMPLATES),
         static_folder=str(STATIC),
     )
+    app.request_class = Request
     config.load_config(app, test_config)
     if app.config.get("TRUSTED_PROXIES"):
         # Behind nginx: take scheme and client address from the proxy's X-Forwarded-*

@@ -1,12 +1,15 @@
-"""Small response helpers every feature's views share: file downloads."""
+"""Small request and response helpers every feature's views share: uploads and downloads."""
 
 from __future__ import annotations
 
 import mimetypes
 import unicodedata
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import quote
 
-from flask import Response
+import flask
+from flask import Response, current_app
 
 # Types the platform serves that the system's mimetypes table may not know.
 _TYPES = {
@@ -44,3 +47,39 @@ def download(data: bytes, filename: str, mimetype: str | None = None) -> Respons
         disposition += f"; filename*=UTF-8''{quote(filename, safe='')}"
     response.headers["Content-Disposition"] = disposition
     return response
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+FORM_OVERHEAD = 64 * 1024  # the other fields and the multipart framing of an upload
+
+
+def accepts_upload(max_bytes: int) -> Callable[[F], F]:
+    """Let one view take a body of up to ``max_bytes`` (+ form overhead); every other request
+    keeps the app's small MAX_CONTENT_LENGTH (a survey answer is a few KB)."""
+
+    def mark(view: F) -> F:
+        view.cfw_max_body = max_bytes + FORM_OVERHEAD  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+class Request(flask.Request):
+    """Flask's request, with the body limit raised for the views marked `accepts_upload`.
+
+    The limit is known as soon as the URL is matched, before CSRF or any form parsing runs.
+    """
+
+    @property
+    def max_content_length(self) -> int | None:  # type: ignore[override]
+        """The marked view's limit, else the app's MAX_CONTENT_LENGTH."""
+        if self._max_content_length is None and current_app and self.endpoint:
+            view = current_app.view_functions.get(self.endpoint)
+            limit = getattr(view, "cfw_max_body", None)
+            if limit is not None:
+                return int(limit)
+        return flask.Request.max_content_length.fget(self)  # type: ignore[attr-defined]
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value

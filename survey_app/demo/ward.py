@@ -20,6 +20,7 @@ from assessment import Instrument, default_version, load_instrument
 from survey_app.accounts.users import create_user
 from survey_app.core.db import write_transaction
 from survey_app.core.paths import EXAMPLES
+from survey_app.demo.plan import seed_plans
 from survey_app.models import AssessmentRound, ResidentialGroup, Response, User, Ward
 from survey_app.survey import submit as survey
 from survey_app.survey import tokens
@@ -159,6 +160,12 @@ def build_demo(
                 reason="cfw demo",
             )
             result.accounts.append((username, role, password))
+        officer = next(
+            u
+            for u in session.scalars(select(User).where(User.ward_id == ward.id))
+            if u.role == "vhxh"
+        )
+        seed_plans(session, ward, officer, today)
     weights = [children + residents for _name, children, residents in GROUPS]
     instrument = load_instrument(INSTRUMENT_VERSION)
     browsers: list[str] = []

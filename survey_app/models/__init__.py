@@ -4,6 +4,14 @@ from survey_app.models.accounts import User
 from survey_app.models.audit import AuditEntry
 from survey_app.models.criteria import CriterionEntry, CriterionValue, LockedScore, RoundWorkflow
 from survey_app.models.limits import BrowserMark, RateBucket
+from survey_app.models.plans import (
+    Evidence,
+    EvidenceFile,
+    Plan,
+    PlanActivity,
+    PlanActivityUnit,
+    PlanSection,
+)
 from survey_app.models.responses import Answer, AnswerCount, Response
 from survey_app.models.wards import AssessmentRound, PosterToken, ResidentialGroup, Ward
 
@@ -15,7 +23,13 @@ __all__ = [
     "BrowserMark",
     "CriterionEntry",
     "CriterionValue",
+    "Evidence",
+    "EvidenceFile",
     "LockedScore",
+    "Plan",
+    "PlanActivity",
+    "PlanActivityUnit",
+    "PlanSection",
     "PosterToken",
     "RateBucket",
     "ResidentialGroup",

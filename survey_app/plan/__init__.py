@@ -1,0 +1,1 @@
+"""The ward's yearly plan (Kế hoạch): sections, activities with their units, and evidence."""
