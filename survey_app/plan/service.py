@@ -387,6 +387,7 @@ def add_evidence(
                 data=checked.data,
             )
         )
+        session.flush()  # the file row first: evidence rows point at it (no relationship)
     item = Evidence(
         activity_id=activity.id,
         sha256=checked.sha256,
