@@ -7,7 +7,11 @@ from flask import Blueprint, render_template
 from survey_app.accounts.auth import current_user, login_required
 from survey_app.accounts.users import UNITS
 from survey_app.core import permissions
+from survey_app.core.db import get_session
 from survey_app.core.i18n import _l, current_language
+from survey_app.core.vntime import today_vn
+from survey_app.plan.overview import my_activities
+from survey_app.plan.service import plan_of
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -27,6 +31,7 @@ LINKS = (
         _l("Khảo sát tiêu chí 13: tiến độ, kết quả, phiếu bị đánh dấu"),
     ),
     ("rounds.read", "rounds.index", _l("Đợt đánh giá: số liệu các tiêu chí, bảng điểm, phê duyệt")),
+    ("plan.read", "plan.index", _l("Kế hoạch năm của phường: nhiệm vụ, hoạt động, minh chứng")),
 )
 for _permission, _endpoint, _label in LINKS:
     permissions.check(_permission)
@@ -48,4 +53,13 @@ def index() -> str:
         links=[
             (endpoint, label) for perm, endpoint, label in LINKS if permissions.has(user.role, perm)
         ],
+        duties=_duties(user, lang),
     )
+
+
+def _duties(user, lang: str) -> list:
+    """This year's open plan activities that concern the user (none without a ward or plan)."""
+    if user.ward_id is None or not permissions.has(user.role, "plan.read"):
+        return []
+    today = today_vn()
+    return my_activities(plan_of(get_session(), user.ward_id, today.year), user, lang, today)

@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from assessment import load_rules
 from survey_app.core.i18n import _, _l
+from survey_app.core.permissions import has
 from survey_app.models import Plan
 from survey_app.plan.status import Status, activity_status
 from survey_app.plan.template import PlanTemplate, load_template
@@ -147,3 +148,35 @@ def plan_overview(plan: Plan, lang: str, today: dt.date) -> PlanView:
         units=tuple(units),
         timeline=chart,
     )
+
+
+# The unit id of the residential groups in the plan template: a group leader follows the
+# activities the groups take part in.
+GROUPS_UNIT = "todanpho"
+SOON_DAYS = 30  # the plan's keeper sees what is late and what falls due within this many days
+
+
+def my_activities(plan: Plan | None, user: object, lang: str, today: dt.date) -> list[ActivityRow]:
+    """The open activities of this year's ``plan`` that concern ``user``, soonest due first:
+    their unit's (led or supported), the residential groups' for a group leader, and for the
+    plan's keeper what is late or due within SOON_DAYS."""
+    if plan is None:
+        return []
+    role, unit = getattr(user, "role", None), getattr(user, "unit", None)
+    view = plan_overview(plan, lang, today)
+    by_id = {a.id: a for a in plan.activities}
+    open_rows = [r for r in view.activities if r.status is not Status.DONE]
+
+    def involves(row: ActivityRow, unit_id: str) -> bool:
+        return row.lead == unit_id or unit_id in by_id[row.id].supporting_units
+
+    if has(role, "plan.activity_edit_own_unit") and unit:
+        rows = [r for r in open_rows if involves(r, unit)]
+    elif has(role, "groups.see_own"):
+        rows = [r for r in open_rows if involves(r, GROUPS_UNIT)]
+    elif has(role, "plan.edit"):
+        soon = today + dt.timedelta(days=SOON_DAYS)
+        rows = [r for r in open_rows if r.status is Status.OVERDUE or r.due_on <= soon]
+    else:
+        rows = []
+    return sorted(rows, key=lambda r: r.due_on)

@@ -20,10 +20,11 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from assessment import load_rules
-from survey_app.accounts.auth import require_roles, require_same_ward
+from survey_app.accounts.auth import require, require_same_ward
 from survey_app.accounts.scope import me
 from survey_app.core.db import get_session, write_transaction
 from survey_app.core.i18n import _, current_language
+from survey_app.core.permissions import has
 from survey_app.core.security import MAX_ID, error_response
 from survey_app.core.vntime import today_vn
 from survey_app.core.web import accepts_upload, download
@@ -41,7 +42,6 @@ from survey_app.plan.forms import (
 from survey_app.plan.overview import plan_overview, unit_choices
 
 bp = Blueprint("plan", __name__, url_prefix="/plan")
-READ = access.READ_ROLES
 
 
 def _plan_or_404(plan_id: int) -> Plan:
@@ -87,7 +87,7 @@ def _activity_form(plan: Plan, activity: PlanActivity | None = None) -> Activity
 
 
 @bp.get("/")
-@require_roles(*READ)
+@require("plan.read")
 def index() -> str:
     """The ward's plans, newest year first, and the form for a new one."""
     user = me()
@@ -102,7 +102,7 @@ def index() -> str:
 
 
 @bp.post("/new")
-@require_roles(*access.PLAN_EDIT_ROLES)
+@require("plan.edit")
 def new() -> Any:
     """Make a plan for a year from the newest template or from an earlier plan."""
     user = me()
@@ -128,7 +128,7 @@ def new() -> Any:
 
 
 @bp.get("/<int:plan_id>")
-@require_roles(*READ)
+@require("plan.read")
 def show(plan_id: int) -> str:
     """The plan: header, sections, activities by status, the timeline and progress per unit."""
     plan = _plan_or_404(plan_id)
@@ -140,12 +140,12 @@ def show(plan_id: int) -> str:
         view=view,
         header=HeaderForm(obj=plan),
         can_edit=access.may_edit_plan(user),
-        my_unit=user.unit if user.role == "unit" else None,
+        my_unit=user.unit if has(user.role, "plan.activity_edit_own_unit") else None,
     )
 
 
 @bp.post("/<int:plan_id>/header")
-@require_roles(*access.PLAN_EDIT_ROLES)
+@require("plan.edit")
 def header(plan_id: int) -> Any:
     """Set the plan's number and date."""
     plan = _plan_or_404(plan_id)
@@ -165,7 +165,7 @@ def header(plan_id: int) -> Any:
 
 
 @bp.route("/<int:plan_id>/sections/<key>", methods=["GET", "POST"])
-@require_roles(*access.PLAN_EDIT_ROLES)
+@require("plan.edit")
 def section(plan_id: int, key: str) -> Any:
     """Edit one section's title and text."""
     plan = _plan_or_404(plan_id)
@@ -192,7 +192,7 @@ def section(plan_id: int, key: str) -> Any:
 
 
 @bp.route("/<int:plan_id>/activities/new", methods=["GET", "POST"])
-@require_roles(*access.PLAN_EDIT_ROLES)
+@require("plan.edit")
 def new_activity(plan_id: int) -> Any:
     """Add an activity to the plan."""
     plan = _plan_or_404(plan_id)
@@ -222,7 +222,7 @@ def new_activity(plan_id: int) -> Any:
 
 
 @bp.route("/activities/<int:activity_id>", methods=["GET", "POST"])
-@require_roles(*READ)
+@require("plan.read")
 def activity(activity_id: int) -> Any:
     """One activity with its evidence; its lead unit and the officer may change it."""
     found = _activity_or_404(activity_id)
@@ -267,7 +267,7 @@ def activity(activity_id: int) -> Any:
 
 
 @bp.post("/activities/<int:activity_id>/done")
-@require_roles(*READ)
+@require("plan.read")
 def done(activity_id: int) -> Any:
     """Mark an activity done on a day (not in the future), or not done with an empty date."""
     found = _activity_or_404(activity_id)
@@ -288,7 +288,7 @@ def done(activity_id: int) -> Any:
 
 @bp.post("/activities/<int:activity_id>/evidence")
 @accepts_upload(MAX_BYTES)
-@require_roles(*READ)
+@require("plan.read")
 def evidence(activity_id: int) -> Any:
     """Attach a photo (JPEG, PNG) or a PDF; the type is read from the content."""
     found = _activity_or_404(activity_id)
@@ -315,7 +315,7 @@ def evidence(activity_id: int) -> Any:
 
 
 @bp.get("/evidence/<int:evidence_id>")
-@require_roles(*READ)
+@require("plan.read")
 def evidence_file(evidence_id: int) -> Any:
     """One evidence file as a download (attachment, its checked type; never inline HTML)."""
     session = get_session()

@@ -140,8 +140,8 @@ def test_officer_edits_a_section_and_the_change_is_audited(app, client, login, s
 
 
 def test_youth_union_marks_its_activity_done_with_a_photo(app, client, login, staff):
-    plan_id = _new_plan(client, login)
     today = today_vn()
+    plan_id = _new_plan(client, login, year=today.year)
     response = client.post(
         f"/plan/{plan_id}/activities/new",
         data={
@@ -158,6 +158,8 @@ def test_youth_union_marks_its_activity_done_with_a_photo(app, client, login, st
     activity_id = int(response.headers["Location"].rsplit("/", 1)[-1])
     client.post("/logout")
     login("doan1")
+    home = _text(client.get("/staff/"))
+    assert "Việc trong kế hoạch năm nay" in home and "Diễn đàn trẻ em phường" in home
     page = _text(client.get(f"/plan/activities/{activity_id}"))
     assert "Diễn đàn trẻ em phường" in page and "Đang thực hiện" in page
     upload = client.post(
