@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from survey_app.audit import log as audit
 from survey_app.models import (
+    AssessmentRound,
     Evidence,
     EvidenceFile,
     Plan,
@@ -425,3 +426,12 @@ def evidence_for_indicator(
         .order_by(PlanActivity.position, Evidence.id)
     )
     return [(a, e) for a, e in rows]
+
+
+def plan_evidence(
+    session: Session, round_: AssessmentRound, keys: list[str]
+) -> dict[str, list[tuple[PlanActivity, Evidence]]]:
+    """For each input key, the evidence of the plan of the round's year linked to it."""
+    year = round_.period_start.year
+    found = {key: evidence_for_indicator(session, round_.ward_id, year, key) for key in keys}
+    return {key: rows for key, rows in found.items() if rows}

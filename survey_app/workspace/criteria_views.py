@@ -22,6 +22,7 @@ from survey_app.core.db import get_session, write_transaction
 from survey_app.core.forms import EmptyForm
 from survey_app.core.i18n import _, current_language
 from survey_app.models import AssessmentRound
+from survey_app.plan.service import plan_evidence
 from survey_app.workspace import criteria as service
 from survey_app.workspace.criteria_forms import (
     CriterionFormBase,
@@ -84,6 +85,7 @@ def _page(round_: AssessmentRound, part: service.Section, form: Any, status: int
         problems=service.missing_problems(part, stored, lang) if editable else {},
         unit_name=UNITS.get(part.unit, {}).get(lang, part.unit),
         lang=lang,
+        evidence=plan_evidence(session, round_, [spec.key for spec in part.inputs]),
     )
     return page, status
 

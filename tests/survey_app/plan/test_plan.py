@@ -16,6 +16,7 @@ from survey_app.core.vntime import today_vn
 from survey_app.models import Evidence, EvidenceFile, Plan, PlanActivity
 from survey_app.plan.status import Status, activity_status
 from survey_app.plan.template import default_version, load_template
+from tests.survey_app.workspace_factories import add_round
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -179,6 +180,12 @@ def test_youth_union_marks_its_activity_done_with_a_photo(app, client, login, st
     with app.app_context():
         item = get_session().scalars(select(Evidence)).one()
         evidence_id = item.id
+    # The criterion-11 entry form shows the evidence of the activity linked to its input.
+    with app.app_context():
+        ward_id = get_session().get(Plan, plan_id).ward_id
+    round_id = add_round(app, ward_id, "Năm nay", today.year)
+    form = _text(client.get(f"/rounds/{round_id}/criteria/c11"))
+    assert "Minh chứng từ kế hoạch năm" in form and "dien-dan.png" in form
     download = client.get(f"/plan/evidence/{evidence_id}")
     assert download.status_code == 200
     assert download.headers["Content-Type"] == "image/png"
