@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 
 from survey_app.plan.status import Status
 
-ROW_H, TOP, LEFT, WIDTH = 14, 16, 22, 300
+ROW_H, TOP, LEFT, WIDTH = 18, 20, 22, 300
 CLASSES = {
     Status.PLANNED: "tl-planned",
     Status.IN_PROGRESS: "tl-progress",
@@ -55,7 +55,7 @@ def timeline_svg(
             f'<line class="tl-grid" x1="{x:.1f}" y1="{TOP - 4}" x2="{x:.1f}" y2="{height}"/>'
         )
         parts.append(
-            f'<text class="tl-month" x="{x + 12.5:.1f}" y="10" '
+            f'<text class="tl-month" x="{x + 12.5:.1f}" y="12" '
             f'text-anchor="middle">{escape(month_labels[month])}</text>'
         )
     for row, bar in enumerate(bars):
@@ -63,7 +63,7 @@ def timeline_svg(
         x1, x2 = _x(bar.start, year), _x(bar.due + dt.timedelta(days=1), year)
         parts.append(
             f"<g><title>{escape(bar.label)}</title>"
-            f'<text class="tl-num" x="{LEFT - 3}" y="{y + 10}" text-anchor="end">{bar.number}'
+            f'<text class="tl-num" x="{LEFT - 3}" y="{y + 13}" text-anchor="end">{bar.number}'
             f'</text><rect class="{CLASSES[bar.status]}" x="{x1:.1f}" y="{y + 2}" '
             f'width="{max(x2 - x1, 2):.1f}" height="{ROW_H - 4}" rx="2"/></g>'
         )
