@@ -3,7 +3,7 @@
 from survey_app.models.accounts import User
 from survey_app.models.audit import AuditEntry
 from survey_app.models.criteria import CriterionEntry, CriterionValue, LockedScore, RoundWorkflow
-from survey_app.models.limits import BrowserMark, RateBucket
+from survey_app.models.limits import BrowserMark, LoginThrottle, RateBucket
 from survey_app.models.responses import Answer, AnswerCount, Response
 from survey_app.models.wards import AssessmentRound, PosterToken, ResidentialGroup, Ward
 
@@ -16,6 +16,7 @@ __all__ = [
     "CriterionEntry",
     "CriterionValue",
     "LockedScore",
+    "LoginThrottle",
     "PosterToken",
     "RateBucket",
     "ResidentialGroup",
