@@ -100,6 +100,11 @@ def on_starting(server) -> None:
         raise RuntimeError(str(exc)) from None  # gunicorn prints "Error: ..." and exits 1
 
 
+def post_fork(server, _worker) -> None:
+    """A worker never shares a pooled database connection opened in the master."""
+    server.app.wsgi().extensions["cfw_engine"].dispose(close=False)
+
+
 # Prometheus metrics summed over the workers: set PROMETHEUS_MULTIPROC_DIR to an empty folder
 # (systemd: RuntimeDirectory=cfw, Environment=PROMETHEUS_MULTIPROC_DIR=/run/cfw/metrics).
 def child_exit(_server, worker) -> None:

@@ -85,10 +85,18 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
             self.cfg.set("preload_app", True)
             self.cfg.set("accesslog", None)  # no IP addresses or user agents in logs
             self.cfg.set("child_exit", _child_exit)
+            self.cfg.set("post_fork", _post_fork)
 
         def load(self):
             print_banner(app)
+            # The banner's database connections must not be inherited by the forked workers
+            # (several processes on one PostgreSQL socket: "transaction already in progress").
+            app.extensions["cfw_engine"].dispose()
             return app
+
+    def _post_fork(_server, _worker) -> None:
+        # Belt and braces: a worker never uses a pooled connection of its parent.
+        app.extensions["cfw_engine"].dispose(close=False)
 
     def _child_exit(_server, worker) -> None:
         from prometheus_client import multiprocess

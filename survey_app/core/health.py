@@ -63,9 +63,14 @@ def _writable(engine) -> bool:
 
 
 def _data_dir(engine) -> Path:
+    """The folder whose disk fills first: the SQLite file's, else the instance folder's."""
     if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
-        return Path(engine.url.database).resolve().parent
-    return Path(current_app.instance_path)
+        path = Path(engine.url.database.removeprefix("file:").split("?")[0]).resolve().parent
+    else:
+        path = Path(current_app.instance_path).resolve()
+    while not path.exists() and path != path.parent:  # a folder not made yet: its disk
+        path = path.parent
+    return path
 
 
 def readiness() -> dict[str, bool]:

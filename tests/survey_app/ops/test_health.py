@@ -75,11 +75,18 @@ def test_readyz_is_503_on_a_read_only_database(app, database_url):
 
 def test_readyz_is_503_when_migrations_are_behind(app, client):
     with app.app_context():
+        from survey_app.core import migrate
         from survey_app.core.db import engine
 
-        with engine().begin() as conn:
-            conn.execute(text("UPDATE alembic_version SET version_num = '0005'"))
-    response = client.get("/readyz")
+        def stamp(revision: str) -> None:
+            with engine().begin() as conn:
+                conn.execute(text("UPDATE alembic_version SET version_num = :r"), {"r": revision})
+
+        stamp("0005")
+        try:
+            response = client.get("/readyz")
+        finally:
+            stamp(migrate.head_revision())  # PostgreSQL test databases are reused
     assert response.status_code == 503
     assert response.get_json()["checks"]["migrations"] is False
 
