@@ -57,7 +57,7 @@ def test_readyz_is_200_when_everything_holds(client):
 
 def test_readyz_is_503_on_a_read_only_database(app, database_url):
     if not database_url.startswith("sqlite"):
-        pytest.skip("a read-only SQLite file; PostgreSQL is covered by the grant check")
+        pytest.skip("a read-only SQLite file; not replayed on PostgreSQL (same INSERT probe)")
     path = database_url.removeprefix("sqlite:///")
     readonly = create_app(
         {
