@@ -8,6 +8,7 @@ Every value can be overridden from the environment (systemd `Environment=` lines
 
 from __future__ import annotations
 
+import ipaddress
 import multiprocessing
 import os
 
@@ -26,8 +27,38 @@ def _env_int(name: str, default: int) -> int:
     return value
 
 
-# Listen on localhost only: nginx (on this machine or the load balancer) is the front door.
-bind = os.environ.get("CFW_BIND", "127.0.0.1:8000")
+def _is_local(address: str) -> bool:
+    """A unix socket or a loopback address: reachable only from this machine."""
+    if address.startswith("unix:"):
+        return True
+    host = address.rsplit(":", 1)[0].strip("[]") if ":" in address else address
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+# Listen on localhost (or a unix socket, e.g. CFW_BIND=unix:/run/cfw/cfw.sock) only: nginx on
+# this machine is the front door. An app server that nginx reaches over the network must
+# say so (CFW_ALLOW_REMOTE_BIND=1) and name nginx in TRUSTED_PROXY_ADDRESSES, so that no
+# other machine can choose its own X-Forwarded-For (deploy/README.md, "Several servers").
+bind = [b.strip() for b in os.environ.get("CFW_BIND", "127.0.0.1:8000").split(",") if b.strip()]
+_remote = [b for b in bind if not _is_local(b)]
+if _remote and os.environ.get("CFW_ALLOW_REMOTE_BIND") != "1":
+    raise SystemExit(
+        f"CFW_BIND={','.join(bind)} listens beyond this machine. Bind 127.0.0.1 or a unix "
+        "socket behind nginx, or set CFW_ALLOW_REMOTE_BIND=1 and TRUSTED_PROXY_ADDRESSES="
+        "<nginx address> and firewall the port to nginx only."
+    )
+if (
+    _remote
+    and int(os.environ.get("TRUSTED_PROXIES") or 0)
+    and not os.environ.get("TRUSTED_PROXY_ADDRESSES")
+):
+    raise SystemExit(
+        "TRUSTED_PROXIES is on and CFW_BIND listens beyond this machine: set "
+        "TRUSTED_PROXY_ADDRESSES to nginx's address so other peers can't forge X-Forwarded-For."
+    )
 
 # 2 x cores + 1 is gunicorn's rule of thumb for sync workers; cap it so a big machine
 # doesn't open more database connections than PostgreSQL's max_connections allows.
@@ -56,3 +87,29 @@ access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 # Headers from nginx only: the app's ProxyFix (TRUSTED_PROXIES=1) decides what to trust.
 forwarded_allow_ips = os.environ.get("CFW_FORWARDED_ALLOW_IPS", "127.0.0.1")
 proc_name = "cfw"
+
+
+def on_starting(server) -> None:
+    """Refuse to serve beyond this machine with a weak secret (survey_app.core.keys)."""
+    from survey_app.core import keys
+
+    app = server.app.wsgi()  # preloaded: the Flask app, already configured
+    try:
+        keys.check_serving(app.config, bind)
+    except keys.SecretError as exc:
+        raise RuntimeError(str(exc)) from None  # gunicorn prints "Error: ..." and exits 1
+
+
+def post_fork(server, _worker) -> None:
+    """A worker never shares a pooled database connection opened in the master."""
+    server.app.wsgi().extensions["cfw_engine"].dispose(close=False)
+
+
+# Prometheus metrics summed over the workers: set PROMETHEUS_MULTIPROC_DIR to an empty folder
+# (systemd: RuntimeDirectory=cfw, Environment=PROMETHEUS_MULTIPROC_DIR=/run/cfw/metrics).
+def child_exit(_server, worker) -> None:
+    """Drop a dead worker's live gauges from the metrics."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

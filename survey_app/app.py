@@ -6,11 +6,10 @@ from typing import Any
 
 from flask import Flask
 from flask_wtf import CSRFProtect
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from survey_app.accounts import auth
 from survey_app.accounts import views as account_views
-from survey_app.core import config, db, i18n, security
+from survey_app.core import config, db, i18n, metrics, requestlog, security
 from survey_app.core.paths import STATIC, TEMPLATES
 from survey_app.core.web import Request
 from survey_app.dossier import views as dossier_views
@@ -58,13 +57,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     config.load_config(app, test_config)
     if app.config.get("TRUSTED_PROXIES"):
         # Behind nginx: take scheme and client address from the proxy's X-Forwarded-*
-        # headers (HSTS, Secure cookies, rate limits), trusting exactly that many hops.
+        # headers (HSTS, Secure cookies, rate limits), trusting exactly that many hops,
+        # and only when the peer is one of TRUSTED_PROXY_ADDRESSES.
         hops = int(app.config["TRUSTED_PROXIES"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+        trusted = app.config["TRUSTED_PROXY_ADDRESSES"]
+        app.wsgi_app = security.TrustedProxyFix(app.wsgi_app, hops, trusted)
+    requestlog.init_app(app)  # first: its timer starts before any other hook can answer
     db.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)
     security.init_app(app)
+    metrics.init_app(app)
     auth.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

@@ -1,6 +1,7 @@
 """Fixed-window rate limits kept in the database, so they hold across workers and servers.
 
-Callers pass a key that never contains a raw IP address: use `client_key()`, an HMAC
+Callers pass a key that never contains a raw IP address: use `client_key()` with the
+CLIENT_HASH_KEY (derived for this use only, survey_app/core/keys.py), an HMAC
 of the address with a key that rotates daily, computed in memory.
 """
 

@@ -22,6 +22,8 @@ def _limits() -> signin.Limits:
         window_s=config["LOGIN_FAILURE_WINDOW_S"],
         per_account=config["LOGIN_FAILURES_PER_ACCOUNT"],
         per_client=config["LOGIN_FAILURES_PER_CLIENT"],
+        delay_base_s=config["LOGIN_DELAY_BASE_S"],
+        delay_max_s=config["LOGIN_DELAY_MAX_S"],
     )
 
 
@@ -35,21 +37,30 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("accounts/login.html", form=form)
-    client = ratelimit.client_key(current_app.secret_key, request.remote_addr, "login")
+    client = ratelimit.client_key(
+        current_app.config["CLIENT_HASH_KEY"], request.remote_addr, "login"
+    )
     result = signin.attempt(
         get_session(),
         username=form.username.data,
         password=form.password.data,
         client=client,
         limits=_limits(),
+        hash_key=current_app.config["USERNAME_HASH_KEY"],
     )
     if result.retry_after_s is not None:
-        minutes = -(-result.retry_after_s // 60)
-        error = ngettext(
-            "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(num)d phút.",
-            "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(num)d phút.",
-            minutes,
-        )
+        if result.retry_after_s < 60:
+            error = ngettext(
+                "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(num)d giây.",
+                "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(num)d giây.",
+                result.retry_after_s,
+            )
+        else:
+            error = ngettext(
+                "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(num)d phút.",
+                "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(num)d phút.",
+                -(-result.retry_after_s // 60),
+            )
         page = render_template("accounts/login.html", form=form, error=error)
         return page, 429, {"Retry-After": str(result.retry_after_s)}
     if result.user is None:

@@ -7,7 +7,9 @@ and DELETE on ``audit_log`` (triggers from migration 0002), and a unique index o
 ``prev_hash`` makes a fork impossible even if two writers raced past the lock.
 
 `record` writes inside the caller's transaction and never commits: the change and its audit
-row are stored together or not at all.
+row are stored together or not at all. Once that transaction commits, the new head goes to
+the anchor outside the database (survey_app/audit/anchor.py), so `verify_tail` can tell
+when the newest rows were removed.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
+from survey_app.audit import anchor
 from survey_app.models import AuditEntry
 
 if TYPE_CHECKING:
@@ -49,6 +52,17 @@ HASHED_FIELDS = (
     "reason",
     "prev_hash",
 )
+
+
+@dataclass(frozen=True)
+class TailResult:
+    """The table compared with an anchored head: ``missing`` lists removed ids (newest)."""
+
+    ok: bool
+    anchor: anchor.Head
+    table_max_id: int
+    missing: tuple[int, ...] = ()
+    problem: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,7 +126,11 @@ def _lock_head(session: Session) -> None:
 
 
 def chain_head(session: Session) -> tuple[int, str]:
-    """The newest row's (id, hash); (0, 64 zeros) for an empty log. Printed on reports."""
+    """The newest row's (id, hash); (0, 64 zeros) for an empty log.
+
+    Printed on every dossier and written into every backup manifest: anyone holding one can
+    later check that no row up to it was removed (`cfw audit verify --expect-head ID:HASH`).
+    """
     row = session.execute(
         select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
     ).first()
@@ -156,7 +174,49 @@ def record(
     entry.hash = compute_hash(entry)
     session.add(entry)
     session.flush()
+    _anchor_after_commit(session, entry)
     return entry
+
+
+def _anchor_after_commit(session: Session, entry: AuditEntry) -> None:
+    """Remember the newest row of this transaction; the anchor moves once it commits."""
+    session.info["cfw_audit_head"] = anchor.Head(entry.id, entry.hash)
+    if not session.info.get("cfw_audit_hooked"):
+        event.listen(session, "after_commit", _committed)
+        event.listen(session, "after_rollback", _rolled_back)
+        session.info["cfw_audit_hooked"] = True
+
+
+def _committed(session: Session) -> None:
+    head = session.info.pop("cfw_audit_head", None)
+    if head is not None:
+        anchor.after_commit(session.get_bind(), head)
+
+
+def _rolled_back(session: Session) -> None:
+    session.info.pop("cfw_audit_head", None)
+
+
+def verify_tail(session: Session, head: anchor.Head) -> TailResult:
+    """Compare the table with an anchored head: every row up to it must still be there.
+
+    Rows removed from the end leave a valid chain behind; the anchor (kept outside the
+    database) still names the head they had, so the missing ids are the anchor's id down
+    to the table's newest id + 1. Run `verify` too: it checks everything before.
+    """
+    max_id = session.execute(select(func.max(AuditEntry.id))).scalar() or 0
+    stored = session.execute(select(AuditEntry.hash).where(AuditEntry.id == head.id)).scalar()
+    if head.id == 0:
+        return TailResult(True, head, max_id)
+    if stored is None and max_id < head.id:
+        missing = tuple(range(max_id + 1, head.id + 1))
+        return TailResult(False, head, max_id, missing, "the newest rows were removed")
+    if stored is None:
+        return TailResult(False, head, max_id, (head.id,), "the anchored row was removed")
+    if stored != head.hash:
+        problem = f"row #{head.id} has another hash than anchored: the chain was rewritten"
+        return TailResult(False, head, max_id, (), problem)
+    return TailResult(True, head, max_id)
 
 
 def verify(session: Session, *, batch_size: int = 1000) -> VerifyResult:
@@ -224,6 +284,7 @@ def decode(value: str) -> Any:
 
 __all__ = [
     "GENESIS_HASH",
+    "TailResult",
     "VerifyResult",
     "canonical_json",
     "chain_head",
@@ -234,4 +295,5 @@ __all__ = [
     "record",
     "snapshot",
     "verify",
+    "verify_tail",
 ]

@@ -85,6 +85,8 @@ def backup(directory: Path | None, keep: int) -> None:
     click.echo(f"  integrity_check ok, schema revision {manifest['schema_revision']}")
     click.echo(f"  sha256 {manifest['sha256']}")
     click.echo(f"  rows: {_counts_line(manifest['row_counts'])}")
+    head = manifest["audit_head"]
+    click.echo(f"  audit head #{head['id']} {head['hash']}")
     for path in result.pruned:
         click.echo(f"  deleted old backup {path.name} (keeping the newest {keep})")
 
@@ -138,11 +140,22 @@ def restore(file: Path, dry_run: bool, directory: Path | None, force: bool) -> N
         if plan.safety_backup:
             click.echo(f"Safety backup of the previous database: {plan.safety_backup}")
         click.echo(f"Restored into {plan.live_path}; integrity_check ok.")
+        _anchor_restored(engine, plan.live_path)
         click.echo("  row changes:" if changes else "  row counts unchanged")
     for line in changes:
         click.echo(line)
     if manifest.get("schema_revision") != migrate.head_revision():
         click.echo("The backup is at an older schema: run `cfw init` to migrate it.")
+
+
+def _anchor_restored(engine: Engine, live: Path) -> None:
+    """The restored database goes back in time: its head becomes the audit anchor."""
+    from survey_app.audit import anchor
+
+    head = svc.audit_head(live, readonly=False)
+    path = anchor.anchor_path(current_app)
+    anchor.advance(path, anchor.database_key(engine), anchor.Head(**head), force=True)
+    click.echo(f"  audit anchor set to the restored head #{head['id']} ({path})")
 
 
 def backup_before_migration(engine: Engine) -> None:

@@ -10,9 +10,20 @@ from survey_app.commands.appctx import with_app
 @click.command("init")
 @with_app
 def init() -> None:
-    """Create the database or bring it to the newest schema."""
-    from survey_app.core import db, migrate
+    """Create the instance secret, and the database or bring it to the newest schema."""
+    from flask import current_app
 
+    from survey_app.audit import anchor
+    from survey_app.core import db, keys, migrate
+    from survey_app.core.config import secret_file
+
+    source = current_app.config.get("CFW_SECRET_SOURCE", "")
+    if not source.startswith("SECRET_KEY"):
+        # Usually made already while the app loaded; this also covers an app built elsewhere.
+        path = secret_file(current_app)
+        _, created = keys.ensure_secret_file(path)
+        created = created or source.endswith("(new)")
+        click.echo(f"{'Created' if created else 'Using'} the instance secret {path} (mode 0600)")
     engine = db.engine()
     before = migrate.current_revision(engine)
     if before is not None and before != migrate.head_revision():
@@ -22,6 +33,9 @@ def init() -> None:
         backup_before_migration(engine)
     migrate.upgrade(engine)
     after = migrate.current_revision(engine)
+    if before is None:
+        # A new, empty database starts a new audit chain: forget any anchor of an old one.
+        anchor.forget(current_app, engine)
     url = engine.url.render_as_string(hide_password=True)
     if before == after:
         click.echo(f"Database is up to date ({after}): {url}")
@@ -36,11 +50,27 @@ def init() -> None:
 @click.option("--dev", is_flag=True, help="Flask's development server with reloader.")
 def serve(host: str, port: int, workers: int, dev: bool) -> None:
     """Serve the app with gunicorn (sync workers, app preloaded)."""
+    import os
+    import tempfile
+
+    if not dev and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Metrics summed over every worker: set before prometheus_client is imported.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="cfw-metrics-")
+
     from survey_app.app import create_app
     from survey_app.commands.survey import print_banner
+    from survey_app.core import keys
 
-    if dev:
+    def _checked_app():
         app = create_app()
+        try:
+            keys.check_serving(app.config, [f"{host}:{port}"])
+        except keys.SecretError as exc:
+            raise click.ClickException(str(exc)) from None
+        return app
+
+    app = _checked_app()  # refuse before gunicorn starts (a clear message, exit 1)
+    if dev:
         print_banner(app)
         app.run(host=host, port=port, debug=True)
         return
@@ -54,10 +84,23 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
             self.cfg.set("worker_class", "sync")
             self.cfg.set("preload_app", True)
             self.cfg.set("accesslog", None)  # no IP addresses or user agents in logs
+            self.cfg.set("child_exit", _child_exit)
+            self.cfg.set("post_fork", _post_fork)
 
         def load(self):
-            app = create_app()
             print_banner(app)
+            # The banner's database connections must not be inherited by the forked workers
+            # (several processes on one PostgreSQL socket: "transaction already in progress").
+            app.extensions["cfw_engine"].dispose()
             return app
+
+    def _post_fork(_server, _worker) -> None:
+        # Belt and braces: a worker never uses a pooled connection of its parent.
+        app.extensions["cfw_engine"].dispose(close=False)
+
+    def _child_exit(_server, worker) -> None:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
 
     _Server().run()

@@ -84,7 +84,7 @@ def demo(if_new: bool, answers: int, seed: int, authority: str | None) -> None:
         result = build_demo(
             session,
             base_url=config["PUBLIC_BASE_URL"],
-            secret=config["SECRET_KEY"],
+            secret=config["CLIENT_HASH_KEY"],
             answers=answers,
             seed=seed,
             authority=authority or DEFAULT_AUTHORITY,

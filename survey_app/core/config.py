@@ -8,16 +8,20 @@ from typing import Any
 
 from flask import Flask
 
-# A development secret: create_app refuses it when CFW_ENV=production.
-DEV_SECRET_KEY = "dev-only-not-secret"
-MIN_SECRET_LENGTH = 32
+from survey_app.core import keys
+from survey_app.core.keys import MIN_SECRET_LENGTH
 
 
 class Defaults:
     """Settings a fresh checkout runs with (development on one machine)."""
 
     ENV_NAME = "development"
-    SECRET_KEY = DEV_SECRET_KEY
+    # None: the random per-instance secret in instance/secret_key (survey_app/core/keys.py).
+    SECRET_KEY: str | None = None
+    SECRET_KEY_FILE: str | None = None  # default: <instance>/secret_key
+    SECRET_KEY_FALLBACKS: tuple[str, ...] = ()  # old master secrets, while rotating
+    CLIENT_HASH_KEY: str | None = None  # default: derived from the master secret
+    USERNAME_HASH_KEY: str | None = None  # default: derived from the master secret
     DATABASE_URL: str | None = None  # default: SQLite file in the instance folder
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -35,9 +39,14 @@ class Defaults:
     SESSION_IDLE_TIMEOUT_S = 30 * 60
     SESSION_ABSOLUTE_TIMEOUT_S = 12 * 3600
     # Sign-in throttling (kept in the database, so it holds across workers and restarts).
-    LOGIN_FAILURE_WINDOW_S = 15 * 60
-    LOGIN_FAILURES_PER_ACCOUNT = 5
-    LOGIN_FAILURES_PER_CLIENT = 20  # an office NAT shares one address: keep this higher
+    # Counted per (account, source) and per source; past the free tries each failure doubles
+    # the wait (LOGIN_DELAY_BASE_S, 2x, 4x, ... at most LOGIN_DELAY_MAX_S). No account-wide
+    # lock: the owner signing in from another address is never locked out by someone else.
+    LOGIN_FAILURE_WINDOW_S = 15 * 60  # quiet this long: the count starts again
+    LOGIN_FAILURES_PER_ACCOUNT = 5  # free tries for one account from one source
+    LOGIN_FAILURES_PER_CLIENT = 20  # free tries from one source (an office NAT shares one)
+    LOGIN_DELAY_BASE_S = 2
+    LOGIN_DELAY_MAX_S = 15 * 60
     # Security headers (survey_app/core/security.py).
     CONTENT_SECURITY_POLICY = (
         "default-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -53,9 +62,30 @@ class Defaults:
     # How many reverse proxies (nginx) in front of the app set X-Forwarded-For/-Proto.
     # 0: ignore those headers (anyone could forge them); 1 behind one trusted nginx.
     TRUSTED_PROXIES = 0
+    # The headers are believed only from these peers (addresses or networks); any other
+    # peer keeps its own address, whatever it sends.
+    TRUSTED_PROXY_ADDRESSES: tuple[str, ...] = ("127.0.0.1", "::1", "unix")
+    # Operations (survey_app/core/observe.py): readiness floor, metrics access, request log.
+    READY_MIN_FREE_MB = 100
+    METRICS_ALLOWED_ADDRESSES: tuple[str, ...] = ("127.0.0.1", "::1")
+    METRICS_TOKEN: str | None = None  # or: Authorization: Bearer <token>
+    REQUEST_LOG = True  # one JSON line per request on stderr (no address, no user agent)
+    AUDIT_ANCHOR_FILE: str | None = None  # default: <instance>/audit-anchor.json
 
 
-ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "PUBLIC_BASE_URL", "BACKUP_DIR")
+ENV_KEYS = (
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "SECRET_KEY_FILE",
+    "CLIENT_HASH_KEY",
+    "USERNAME_HASH_KEY",
+    "METRICS_TOKEN",
+    "PUBLIC_BASE_URL",
+    "BACKUP_DIR",
+    "AUDIT_ANCHOR_FILE",
+)
+# Comma-separated lists in the environment.
+ENV_LISTS = ("SECRET_KEY_FALLBACKS", "TRUSTED_PROXY_ADDRESSES", "METRICS_ALLOWED_ADDRESSES")
 
 
 def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
@@ -65,6 +95,9 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     for key in ENV_KEYS:
         if os.environ.get(key):
             app.config[key] = os.environ[key]
+    for key in ENV_LISTS:
+        if os.environ.get(key) is not None:
+            app.config[key] = tuple(v.strip() for v in os.environ[key].split(",") if v.strip())
     if os.environ.get("TRUSTED_PROXIES"):
         proxies = os.environ["TRUSTED_PROXIES"]
         app.config["TRUSTED_PROXIES"] = _int_setting("TRUSTED_PROXIES", proxies)
@@ -80,6 +113,7 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
 
     if app.config["ENV_NAME"] == "production":
         check_production(app.config)
+    install_keys(app)
 
 
 def _int_setting(name: str, value: str) -> int:
@@ -94,12 +128,56 @@ def _int_setting(name: str, value: str) -> int:
 
 
 def check_production(config: dict[str, Any]) -> None:
-    """Refuse to start in production with a missing or weak secret or plain-HTTP cookies."""
+    """Refuse to start in production with a missing or weak secret or plain-HTTP cookies.
+
+    Production needs SECRET_KEY (the same on every app server) or an explicit
+    SECRET_KEY_FILE: a secret made up by each server would sign people out between them.
+    """
     secret = config.get("SECRET_KEY") or ""
-    if secret == DEV_SECRET_KEY or len(secret) < MIN_SECRET_LENGTH or len(set(secret)) < 10:
+    if not secret and not config.get("SECRET_KEY_FILE"):
         raise RuntimeError(
-            "SECRET_KEY is missing or weak: set a random value of at least "
+            "SECRET_KEY is missing: in production set SECRET_KEY (the same random value on "
+            "every app server) or SECRET_KEY_FILE, e.g. python -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))'"
+        )
+    if secret and not keys.is_strong(secret):
+        raise RuntimeError(
+            "SECRET_KEY is weak: set a random value of at least "
             f"{MIN_SECRET_LENGTH} characters, e.g. python -c 'import secrets; "
             "print(secrets.token_urlsafe(48))'"
         )
     config["SESSION_COOKIE_SECURE"] = True
+
+
+def secret_file(app: Flask) -> Path:
+    """Where the per-instance secret lives: SECRET_KEY_FILE or <instance>/secret_key."""
+    configured = app.config.get("SECRET_KEY_FILE")
+    return Path(configured) if configured else Path(app.instance_path) / keys.SECRET_FILE_NAME
+
+
+def install_keys(app: Flask) -> None:
+    """Replace the master secret by the derived keys of each use (survey_app/core/keys.py).
+
+    Afterwards ``SECRET_KEY`` is the session-signing key, ``WTF_CSRF_SECRET_KEY`` the CSRF
+    key, ``CLIENT_HASH_KEY`` and ``USERNAME_HASH_KEY`` the HMAC keys; ``CFW_SECRET_WEAK``
+    says whether the master secret was a weak, configured one (refused off loopback).
+    """
+    config = app.config
+    master = config.get("SECRET_KEY")
+    if master:
+        config["CFW_SECRET_SOURCE"] = "SECRET_KEY"
+    else:
+        try:
+            master, created = keys.ensure_secret_file(secret_file(app))
+        except keys.SecretError as exc:
+            raise RuntimeError(str(exc)) from None
+        config["CFW_SECRET_SOURCE"] = str(secret_file(app)) + (" (new)" if created else "")
+    config["CFW_SECRET_WEAK"] = not keys.is_strong(master)
+    fallbacks = config.get("SECRET_KEY_FALLBACKS") or ()
+    if isinstance(fallbacks, str):
+        fallbacks = (fallbacks,)
+    config["SECRET_KEY"] = keys.derive(master, "session")
+    config["SECRET_KEY_FALLBACKS"] = [keys.derive(old, "session") for old in fallbacks if old]
+    config.setdefault("WTF_CSRF_SECRET_KEY", keys.derive(master, "csrf"))
+    config["CLIENT_HASH_KEY"] = config.get("CLIENT_HASH_KEY") or keys.derive(master, "client")
+    config["USERNAME_HASH_KEY"] = config.get("USERNAME_HASH_KEY") or keys.derive(master, "username")

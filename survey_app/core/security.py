@@ -8,6 +8,8 @@ press Send again": the write transaction has already rolled back, so nothing is 
 
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask, Response, current_app, g, render_template, request
@@ -15,6 +17,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from survey_app.core.i18n import _l
@@ -138,6 +141,38 @@ def _set_headers(response: Response) -> Response:
     return response
 
 
+class TrustedProxyFix:
+    """ProxyFix for requests from a configured proxy only; any other peer keeps its address.
+
+    werkzeug's ProxyFix believes X-Forwarded-For from every peer: a client reaching gunicorn
+    directly would pick its own address and skip every rate limit. Here the headers count
+    only when REMOTE_ADDR is in ``trusted`` (addresses or networks; "unix" stands for a
+    peer on a unix socket, whose REMOTE_ADDR is empty).
+    """
+
+    def __init__(self, wsgi_app: Callable, hops: int, trusted: Iterable[str]) -> None:
+        self.plain = wsgi_app
+        self.fixed = ProxyFix(wsgi_app, x_for=hops, x_proto=hops)
+        names = [str(t).strip() for t in trusted if str(t).strip()]
+        self.unix = "unix" in names
+        self.networks = [ipaddress.ip_network(n, strict=False) for n in names if n != "unix"]
+
+    def trusts(self, peer: str | None) -> bool:
+        """True when ``peer`` (a REMOTE_ADDR) is one of the configured proxies."""
+        if not peer:
+            return self.unix
+        try:
+            address = ipaddress.ip_address(peer)
+        except ValueError:
+            return False
+        return any(address in network for network in self.networks)
+
+    def __call__(self, environ: dict, start_response: Callable) -> Any:
+        if self.trusts(environ.get("REMOTE_ADDR")):
+            return self.fixed(environ, start_response)
+        return self.plain(environ, start_response)
+
+
 def init_app(app: Flask) -> None:
     """Register the response headers and every error handler (before any blueprint)."""
     app.url_map.converters["int"] = DatabaseIntConverter
@@ -149,4 +184,4 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(PoolTimeoutError, _handle_database_busy)
 
 
-__all__ = ["ERROR_TEXTS", "error_response", "init_app", "wants_json"]
+__all__ = ["ERROR_TEXTS", "TrustedProxyFix", "error_response", "init_app", "wants_json"]

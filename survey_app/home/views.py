@@ -1,11 +1,12 @@
-"""The landing page and the health check."""
+"""The landing page, the liveness check and the readiness check."""
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from survey_app.core.db import get_session
+from survey_app.core.health import readiness
 from survey_app.models import Ward
 
 bp = Blueprint("home", __name__)
@@ -19,7 +20,16 @@ def index() -> str:
 
 
 @bp.get("/healthz")
-def healthz() -> tuple[dict[str, str], int]:
-    """Liveness and database reachability, for load balancers."""
-    get_session().execute(text("SELECT 1"))
-    return {"status": "ok"}, 200
+def healthz() -> tuple[dict[str, str], int, dict[str, str]]:
+    """Liveness: 200 whenever the process answers (no database: a restart would not help)."""
+    return {"status": "ok"}, 200, {"Cache-Control": "no-store"}
+
+
+@bp.get("/readyz")
+def readyz() -> tuple[dict[str, object], int, dict[str, str]]:
+    """Readiness for load balancers: 200 when the database is reachable, writable and
+    migrated and the disk has room; else 503 (take this server out of rotation)."""
+    checks = readiness()
+    ready = all(checks.values())
+    body = {"status": "ready" if ready else "not ready", "checks": checks}
+    return body, 200 if ready else 503, {"Cache-Control": "no-store"}

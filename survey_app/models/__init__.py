@@ -3,7 +3,7 @@
 from survey_app.models.accounts import User
 from survey_app.models.audit import AuditEntry
 from survey_app.models.criteria import CriterionEntry, CriterionValue, LockedScore, RoundWorkflow
-from survey_app.models.limits import BrowserMark, RateBucket
+from survey_app.models.limits import BrowserMark, LoginThrottle, RateBucket
 from survey_app.models.plans import (
     Evidence,
     EvidenceFile,
@@ -26,6 +26,7 @@ __all__ = [
     "Evidence",
     "EvidenceFile",
     "LockedScore",
+    "LoginThrottle",
     "Plan",
     "PlanActivity",
     "PlanActivityUnit",

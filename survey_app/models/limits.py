@@ -28,3 +28,18 @@ class BrowserMark(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("assessment_round.id"), primary_key=True)
     browser_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     count: Mapped[int] = mapped_column(default=0)
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins of one key (an account and source pair, or a source), with its wait.
+
+    ``key`` is an HMAC (survey_app/accounts/signin.py), never a username or an address.
+    ``blocked_until`` is when the next try is allowed; earlier tries are refused unseen.
+    """
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[dt.datetime]
+    blocked_until: Mapped[dt.datetime] = mapped_column(index=True)

@@ -4,7 +4,7 @@ Copies are made only through SQLite's online backup API: a file copy of a live W
 database can miss committed pages still in the ``-wal`` file or catch a page half-written.
 Every copy is switched to a single self-contained file (journal_mode=DELETE), checked with
 ``PRAGMA integrity_check`` and described by ``<file>.json``: name, sha256, size, schema
-revision, row counts per table, creation time (UTC) and app version, which
+revision, row counts per table, the audit chain's head, creation time (UTC) and app version, which
 `survey_app.ops.restore` verifies before it touches the live database.
 
 PostgreSQL is backed up with pg_dump; `pg_dump_command` prints the exact command.
@@ -132,6 +132,22 @@ def describe(path: Path, *, readonly: bool = True) -> tuple[str | None, dict[str
     return revision, counts
 
 
+def audit_head(path: Path, *, readonly: bool = True) -> dict[str, Any]:
+    """The newest audit row of a SQLite file as {"id", "hash"} (id 0 for an empty log).
+
+    Kept in every manifest: an anchor outside the live database, so a later
+    `cfw audit verify --manifest <file>.json` shows whether newer-than-backup rows went.
+    """
+    conn = open_database(path, readonly)
+    try:
+        row = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    except sqlite3.OperationalError:  # no audit_log table (an empty or very old database)
+        row = None
+    finally:
+        conn.close()
+    return {"id": row[0], "hash": row[1]} if row else {"id": 0, "hash": "0" * 64}
+
+
 def manifest_path_for(backup: Path) -> Path:
     """Where the manifest of a backup file lives: beside it, with ``.json`` appended."""
     return backup.with_name(backup.name + MANIFEST_SUFFIX)
@@ -207,6 +223,7 @@ def create_backup(
             "size": partial.stat().st_size,
             "schema_revision": revision,
             "row_counts": counts,
+            "audit_head": audit_head(partial),
             "created_at": created.isoformat().replace("+00:00", "Z"),
             "app_version": app_version(),
             "source": str(source),

@@ -167,7 +167,7 @@ def entry(round_id: int) -> Any:
             answers=form.answers(),
             key=form.key.data,
             instrument=instrument,
-            secret=current_app.config["SECRET_KEY"],
+            secret=current_app.config["CLIENT_HASH_KEY"],
             timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
         )
     except survey.SubmitRefused as refused:

@@ -135,7 +135,7 @@ def questions(audience: str) -> Any:
             get_session(),
             _submission(form, chosen, info),
             instrument=instrument,
-            secret=current_app.config["SECRET_KEY"],
+            secret=current_app.config["CLIENT_HASH_KEY"],
             timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
             info=info,
         )

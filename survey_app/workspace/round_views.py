@@ -20,14 +20,22 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from survey_app.accounts.auth import can, can_read_unit, require
+from survey_app.accounts.auth import can, can_read_unit, require, require_same_ward
 from survey_app.accounts.scope import me, round_or_404, rounds_of
 from survey_app.audit import log as audit
 from survey_app.core.db import get_session, write_transaction
 from survey_app.core.forms import EmptyForm
 from survey_app.core.i18n import _
 from survey_app.core.security import error_response
-from survey_app.models import AssessmentRound, User
+from survey_app.models import (
+    AssessmentRound,
+    AuditEntry,
+    PosterToken,
+    ResidentialGroup,
+    User,
+    Ward,
+)
+from survey_app.models import Response as SurveyResponse
 from survey_app.workspace import criteria as criteria_service
 from survey_app.workspace import workflow as service
 from survey_app.workspace.criteria import WorkspaceError
@@ -39,6 +47,16 @@ bp = Blueprint("rounds", __name__)
 
 # Entities whose history a ward's staff may read (other entities: administrators only).
 WARD_ENTITIES = ("round", "criterion_value", "criterion_entry")
+# The other entities an administrator may read, by model (only their own ward's, unless the
+# administrator has no ward); the ward is found through `_entity_ward`.
+ENTITY_MODELS = {
+    "user": User,
+    "ward": Ward,
+    "residential_group": ResidentialGroup,
+    "assessment_round": AssessmentRound,
+    "poster_token": PosterToken,
+    "response": SurveyResponse,
+}
 # Steps that carry data in a small form (the others are a bare POST button).
 FORM_STEPS = ("post", "send", "decide", "reopen")
 
@@ -225,6 +243,8 @@ def _history_scope(entity: str, entity_id: str) -> None:
     if entity not in WARD_ENTITIES:
         if not can("audit.read", user):
             abort(403)
+        if user.ward_id is not None:
+            _require_entity_in_ward(user, entity, entity_id)
         return
     round_part, _sep, key = entity_id.partition(":")
     if not round_part.isdigit():
@@ -240,6 +260,44 @@ def _history_scope(entity: str, entity_id: str) -> None:
     except KeyError:
         abort(404)
     if not can_read_unit(user, part.unit):
+        abort(403)
+
+
+def _entity_ward(entity: str, entity_id: int) -> int | None:
+    """The ward a stored thing belongs to (None when it does not exist or has no ward)."""
+    session = get_session()
+    obj = session.get(ENTITY_MODELS[entity], entity_id)
+    if obj is None:
+        abort(404)
+    if isinstance(obj, Ward):
+        return obj.id
+    if isinstance(obj, PosterToken | SurveyResponse):
+        obj = session.get(AssessmentRound, obj.round_id)
+    return getattr(obj, "ward_id", None)
+
+
+def _require_entity_in_ward(user: User, entity: str, entity_id: str) -> None:
+    """404/403 unless the thing belongs to the ward-scoped administrator's own ward.
+
+    Another ward's users, groups, tokens and rounds have sequential ids: without this a
+    ward's administrator read every ward's history. Unknown kinds of entity fall back to
+    the wards recorded on their audit rows: all of them must be the reader's.
+    """
+    if not entity_id.isdigit() or int(entity_id) > 2**31 - 1:  # ids are 32-bit on PostgreSQL
+        abort(404)
+    if entity in ENTITY_MODELS:
+        require_same_ward(user, _entity_ward(entity, int(entity_id)))
+        return
+    wards = set(
+        get_session().scalars(
+            select(AuditEntry.ward_id).where(
+                AuditEntry.entity == entity, AuditEntry.entity_id == entity_id
+            )
+        )
+    )
+    if not wards:
+        abort(404)
+    if wards != {user.ward_id}:
         abort(403)
 
 

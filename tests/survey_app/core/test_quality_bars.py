@@ -197,6 +197,7 @@ SQL_CALLS = {"text", "exec_driver_sql", "execute"}
 # Formatted SQL that is safe, with why: (file, first characters of the SQL).
 SAFE_FORMATTED_SQL = {
     ("survey_app/core/db.py", "PRAGMA busy_timeout="),  # an int() of a setting, not user input
+    ("survey_app/core/health.py", "PRAGMA busy_timeout="),  # the same setting, restored
     ("survey_app/core/db.py", "BEGIN "),  # "DEFERRED" or "IMMEDIATE" from our own code
     ("survey_app/ops/backup.py", 'SELECT count(*) FROM "'),  # names from sqlite_master
 }

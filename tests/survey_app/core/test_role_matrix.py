@@ -99,6 +99,9 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("static", "GET"): everyone(200),
     ("home.index", "GET"): everyone(200),
     ("home.healthz", "GET"): everyone(200),
+    ("home.readyz", "GET"): everyone(200),
+    # the test client comes from 127.0.0.1 without X-Forwarded-For: an allowed scraper
+    ("metrics", "GET"): everyone(200),
     ("auth.login", "GET"): staff(302, anonymous=200),
     ("auth.login", "POST"): staff(302, anonymous=200),
     ("auth.change_password", "GET"): staff(200),
