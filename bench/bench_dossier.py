@@ -23,9 +23,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table
 
-from survey_app.dossier.data import example_dossier
+from survey_app.core.fonts import SERIF, register_serif
+from survey_app.demo.dossier_example import example_dossier
 from survey_app.dossier.pdf import render_dossier_pdf
-from survey_app.dossier.style import SERIF, register_serif
 
 RUNS = 5
 DATA = example_dossier()

@@ -1,8 +1,11 @@
 """Fonts and text helpers shared by every PDF the platform prints (posters, dossier, paper forms).
 
-The PDF base-14 fonts (Helvetica, Courier) have no Vietnamese glyphs, so we embed DejaVu, shipped
-in ``static/fonts`` with its licence. Fonts are loaded from the repository, never from system
-paths, so a poster looks the same on every server. All text is normalised to NFC first: DejaVu
+The PDF base-14 fonts (Helvetica, Courier) have no Vietnamese glyphs, so we embed DejaVu Sans
+(posters, forms) and Liberation Serif 2 (the dossier: metric-compatible with Times New Roman,
+which Decree 30/2020/NĐ-CP asks for, full Vietnamese coverage, SIL OFL 1.1; Debian package
+fonts-liberation2 2.1.5, whereas fonts-liberation 1.x lacks ư, ơ and U+1EA0-1EF9), shipped in
+``static/fonts`` with their licences. Fonts are loaded from the repository, never from system
+paths, so a document looks the same on every server. All text is normalised to NFC first: DejaVu
 has precomposed glyphs for every Vietnamese letter, while decomposed input (common when names are
 pasted from macOS or some keyboards) would stack combining marks and extract back differently.
 """
@@ -31,6 +34,16 @@ MONO_BOLD = "DejaVuSansMono-Bold"
 # family also maps reportlab's Paragraph markup (<b>, <i>) to the right face.
 SANS_FAMILY = {(0, 0): (SANS, "DejaVuSans.ttf"), (1, 0): (SANS_BOLD, "DejaVuSans-Bold.ttf")}
 MONO_FAMILY = {(0, 0): (MONO_BOLD, "DejaVuSansMono-Bold.ttf")}
+SERIF = "LiberationSerif"
+SERIF_BOLD = "LiberationSerif-Bold"
+SERIF_ITALIC = "LiberationSerif-Italic"
+SERIF_BOLD_ITALIC = "LiberationSerif-BoldItalic"
+SERIF_FAMILY = {
+    (0, 0): (SERIF, "LiberationSerif-Regular.ttf"),
+    (1, 0): (SERIF_BOLD, "LiberationSerif-Bold.ttf"),
+    (0, 1): (SERIF_ITALIC, "LiberationSerif-Italic.ttf"),
+    (1, 1): (SERIF_BOLD_ITALIC, "LiberationSerif-BoldItalic.ttf"),
+}
 _ELLIPSIS = "…"
 _lock = threading.Lock()
 _registered: set[str] = set()
@@ -49,7 +62,10 @@ def register_family(family: str, faces: Mapping[tuple[int, int], tuple[str, str]
         for (bold, italic), (name, filename) in faces.items():
             path = FONT_DIR / filename
             if not path.is_file():
-                raise FileNotFoundError(f"PDF font {filename} is missing: expected it at {path}")
+                raise FileNotFoundError(
+                    f"PDF font {filename} is missing: expected it at {path} (it ships in the "
+                    "repository's static/fonts; restore it from git)"
+                )
             pdfmetrics.registerFont(TTFont(name, str(path)))
             addMapping(family, bold, italic, name)
         _registered.add(family)
@@ -61,6 +77,11 @@ def register_fonts() -> None:
     register_family(MONO_BOLD, MONO_FAMILY)
 
 
+def register_serif() -> None:
+    """Register the shipped Liberation Serif faces (the dossier's Times New Roman metric)."""
+    register_family(SERIF, SERIF_FAMILY)
+
+
 def nfc(text: str) -> str:
     """Return ``text`` in Unicode NFC (precomposed) form, the form every PDF text is drawn in."""
     return unicodedata.normalize("NFC", text)
@@ -69,6 +90,7 @@ def nfc(text: str) -> str:
 def missing_glyphs(text: str, font_name: str) -> set[str]:
     """Characters of ``text`` (after NFC) that ``font_name`` cannot draw (would print as boxes)."""
     register_fonts()
+    register_serif()
     font = pdfmetrics.getFont(font_name)
     cmap = font.face.charToGlyph  # type: ignore[attr-defined]
     return {ch for ch in nfc(text) if not ch.isspace() and ord(ch) not in cmap}

@@ -2,9 +2,9 @@
 
 The staff routes build a :class:`DossierData` from the database (ward settings, the round, the
 locked or current scorecard, source notes, survey aggregates, council, audit chain head) and
-pass it to ``survey_app.dossier.pdf.render_dossier_pdf`` / ``render_score_xlsx``. The
-renderers never touch the database, so they are tested, benchmarked and screenshotted from
-:func:`example_dossier`.
+pass it to ``survey_app.dossier.pdf.render_dossier_pdf`` / ``render_dossier_docx`` /
+``render_score_xlsx``. The renderers never touch the database, so they are tested, benchmarked
+and screenshotted from sample data (``survey_app.demo.dossier_example``).
 
 Conventions: rates are percentages (0-100) or None when undefined; dates are ``datetime.date``,
 moments ``datetime.datetime``; every text is printed after NFC normalisation.
@@ -12,7 +12,6 @@ moments ``datetime.datetime``; every text is printed after NFC normalisation.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
@@ -26,13 +25,14 @@ from assessment import (
     Scorecard,
     SurveyRates,
 )
-from survey_app.core.paths import EXAMPLES
 
 Language = Literal["vi", "en"]
 SIGNER_CHAIR = "CHỦ TỊCH"
 SIGNER_VICE = "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"  # the "/" separates the two printed lines
 # A ward's stored signer role (`survey_app.models.wards.SIGNER_ROLES`) → the printed title.
 SIGNER_TITLES = {"chair": SIGNER_CHAIR, "vice": SIGNER_VICE}
+# The documents of a dossier, in print order; which of them a round gets: `DossierData.documents`.
+LETTER, REPORT, MINUTES = "letter", "report", "minutes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,11 +98,25 @@ class SurveySection:
 
 @dataclass(frozen=True, slots=True)
 class CouncilMember:
-    """A member of the assessment council (the chair is not repeated here)."""
+    """A person on the assessment council (the chair is not repeated here).
+
+    ``position`` is the person's office as printed ("Trưởng Trạm Y tế phường"), never a role key
+    or a login; ``attended`` None leaves the attendance to be written by hand.
+    """
 
     name: str
-    title: str  # "Trưởng Trạm Y tế"
-    unit: str = ""  # owner unit id or name, for the criteria the member answers for
+    position: str = ""
+    attended: bool | None = None
+    council_role: str = ""  # "Phó Chủ tịch Hội đồng", "Ủy viên", "Thư ký"; "" prints nothing
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    """The council's recorded vote on the result: members for and against (of those present)."""
+
+    in_favour: int
+    against: int
+    abstained: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +138,13 @@ class CouncilSection:
     meeting_on: date | None = None  # None: the date is left blank to be written by hand
     approvals: tuple[Approval, ...] = ()
     place: str = ""  # "Hội trường UBND phường"; "" prints a blank
+    vote: Vote | None = None  # None: the vote is written by hand
+    secretary: str = ""  # the secretary's name; "" leaves it to be written by hand
+
+    @property
+    def present(self) -> tuple[CouncilMember, ...]:
+        """The members recorded as present."""
+        return tuple(m for m in self.members if m.attended)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,8 +157,31 @@ class LockInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class Override:
+    """An administrator's audited decision to send although the rules have provisional rows."""
+
+    reason: str
+    by: str  # the person's name
+    at: datetime | None = None  # UTC, printed in Vietnam time
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """The public posting (niêm yết) of the result: period and the comments it drew."""
+
+    start: date
+    end: date
+    comments: int | None = None  # None: not counted by the system
+    answered: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class DossierData:
-    """Everything the dossier prints. ``locked`` None prints a DRAFT watermark on every page."""
+    """Everything the dossier prints.
+
+    Every page is marked "DỰ THẢO" (draft) while the score is not locked, or while its rule
+    version has provisional rows and no verified override was recorded.
+    """
 
     ward_name: str  # "Phường Dĩnh Kế" (capitalised as in running text)
     ward_admin_parent: str  # body above the ward, upper case: "UBND THÀNH PHỐ BẮC GIANG"
@@ -148,8 +192,8 @@ class DossierData:
     round_name: str  # "Năm 2024"
     period_start: date
     period_end: date
-    document_number: str  # number of the report; "" prints "……" to be filled in by hand
-    issued_on: date | None  # None prints "ngày … tháng … năm …"
+    document_number: str  # number of the report as typed ("15" or "15/BC-UBND"); "" dots
+    issued_on: date | None  # the report's date; None prints "ngày … tháng … năm …"
     rules: RuleSet
     scorecard: Scorecard
     gaps: GapPlan | None
@@ -162,14 +206,61 @@ class DossierData:
     signer_name: str
     signer_title: str = SIGNER_CHAIR  # or SIGNER_VICE
     language: Language = "vi"
-    letter_number: str = ""  # number of the request letter (Tờ trình); "" prints dots
+    letter_number: str = ""  # number of the request letter as typed ("15/TTr-UBND" or "15")
     minutes_number: str = ""  # number of the council minutes; "" prints dots
     recipients: tuple[str, ...] = ()  # "Nơi nhận" lines; () prints the usual defaults
+    sent_on: date | None = None  # the recorded send date: the request letter's date
+    posting: Posting | None = None
+    override: Override | None = None
+    unit_abbreviation: str = "VHXH"  # drafting unit in "Lưu: VT, VHXH."
 
     @property
     def issuing_body(self) -> str:
-        """Second line of the top-left header, e.g. "UBND PHƯỜNG DĨNH KẾ"."""
-        return f"UBND {self.ward_name.upper()}"
+        """Second line of the top-left header: "ỦY BAN NHÂN DÂN" then the ward, upper case."""
+        return self.ward_name.upper()
+
+    @property
+    def documents(self) -> tuple[str, ...]:
+        """The documents this round gets: the request letter only when the result is recognised.
+
+        A failing round gets the assessment report and the council minutes (with what it lacks)
+        and nothing that asks the authority for recognition; the workflow refuses to send it.
+        """
+        if self.scorecard.recognised:
+            return (LETTER, REPORT, MINUTES)
+        return (REPORT, MINUTES)
+
+    @property
+    def provisional(self) -> bool:
+        """True when the rule version still has provisional rows."""
+        return bool(provisional_rows(self.rules))
+
+    @property
+    def draft(self) -> bool:
+        """True when every page must carry the "DỰ THẢO" mark."""
+        return self.locked is None or (self.provisional and self.override is None)
+
+
+def provisional_rows(rules: RuleSet) -> tuple[str, ...]:
+    """Paths of every provisional (not verified) row of a rule version, in file order."""
+    rows: list[str] = []
+    if not rules.provenance.verified:
+        rows.append("meta")
+    if not rules.recognition.provenance.verified:
+        rows.append("recognition")
+    rows += [loc.path for loc in rules.localities if not loc.provenance.verified]
+    for c in rules.criteria:
+        if not c.provenance.verified:
+            rows.append(c.path)
+        for ind in c.indicators:
+            if not ind.provenance.verified:
+                rows.append(ind.path)
+            rows += [b.path for b in ind.bands if not b.provenance.verified]
+        rows += [t.path for t in c.zero_triggers if not t.provenance.verified]
+    if not rules.survey_provenance.verified:
+        rows.append("survey")
+    rows += [b.path for b in rules.survey_bands if not b.provenance.verified]
+    return tuple(rows)
 
 
 def _ci(estimate: RateEstimate) -> RateCI:
@@ -227,123 +318,4 @@ def survey_section_from(
         margin_points=targets.margin_points if targets else 5.0,
         combine=rates.combine,
         satisfied_values=satisfied_values,
-    )
-
-
-EXAMPLE_PATH = EXAMPLES / "dinh-ke-2024.json"
-
-# Made-up split of the example's criterion-13 answers over 8 residential groups:
-# (children satisfied, children valid, child population, residents ..., resident population).
-_EXAMPLE_GROUPS = (
-    (17, 20, 150, 22, 27, 610),
-    (16, 19, 140, 21, 26, 590),
-    (18, 22, 160, 23, 28, 640),
-    (15, 19, 130, 20, 25, 560),
-    (17, 21, 150, 22, 28, 620),
-    (16, 20, 140, 21, 27, 600),
-    (17, 20, 150, 21, 27, 590),
-    (16, 19, 140, 21, 26, 580),
-)
-
-
-def _example_survey(rules: RuleSet) -> SurveySection:
-    from assessment import GroupCounts, SurveyCounts, band_certainty, sample_targets, survey_rates
-
-    cells = []
-    for gid, (cs, cv, cp, rs, rv, rp) in enumerate(_EXAMPLE_GROUPS, start=1):
-        cells.append(GroupCounts(gid, "child", cs, cv, 3, cp))
-        cells.append(GroupCounts(gid, "resident", rs, rv, 4, rp))
-    counts = SurveyCounts(("child", "resident"), tuple(cells), ())
-    return survey_section_from(
-        survey_rates(counts, rules.survey),
-        sample_targets(counts, rules.survey),
-        band_certainty(counts, rules.survey),
-        flagged_excluded=7,
-        groups=len(_EXAMPLE_GROUPS),
-        qr_responses=301,
-        paper_responses=73,
-        started_on=date(2024, 10, 1),
-        ended_on=date(2024, 10, 31),
-    )
-
-
-def _mid_sentence(label: str) -> str:
-    return label[:1].lower() + label[1:]
-
-
-def example_dossier(*, language: Language = "vi", locked: bool = False) -> DossierData:
-    """A complete dossier of examples/dinh-ke-2024.json with made-up survey and council figures.
-
-    For tests, the benchmark and screenshots; ``locked`` False gives the DRAFT watermark.
-    """
-    from assessment import gap_analysis, load_rules, score
-
-    example = json.loads(EXAMPLE_PATH.read_text(encoding="utf-8"))
-    rules = load_rules(example["rules"])
-    card = score(example["inputs"], rules, example["locality"])
-    notes = []
-    for key, value in sorted(card.inputs.items()):
-        spec = rules.input(key)
-        if spec is None or not key.startswith("c"):
-            continue
-        shown = ("có" if value else "không") if isinstance(value, bool) else str(value)
-        if language == "en" and isinstance(value, bool):
-            shown = "yes" if value else "no"
-        notes.append(
-            SourceNote(
-                criterion_id=key.split(".")[0],
-                input_key=key,
-                label=spec.label.get(language),
-                value=shown,
-                note="Sổ theo dõi của bộ phận phụ trách, số liệu đến 31/10/2024",
-                unit=spec.unit.get(language) if spec.unit else "",
-                entered_by="Nguyễn Thị Hoa",
-                updated_at=datetime(2024, 11, 5, 9, 30),
-            )
-        )
-    loc = rules.locality(example["locality"])
-    members = (
-        CouncilMember("Nguyễn Thị Hoa", "Công chức Văn hóa - Xã hội", "vhxh"),
-        CouncilMember("Trần Văn Nam", "Trưởng Công an phường", "congan"),
-        CouncilMember("Lê Thị Mai", "Trưởng Trạm Y tế phường", "yte"),
-        CouncilMember("Phạm Văn Đức", "Công chức Tư pháp - Hộ tịch", "tuphap"),
-        CouncilMember("Hoàng Thị Lan", "Hiệu trưởng Trường THCS Dĩnh Kế", "truonghoc"),
-        CouncilMember("Đỗ Minh Tuấn", "Bí thư Đoàn phường", "doan"),
-    )
-    approvals = (
-        Approval("Nguyễn Thị Hoa", "Tổng hợp", datetime(2024, 11, 20, 16, 0)),
-        Approval("Vũ Văn Trung", "Chủ tịch Hội đồng", datetime(2024, 11, 27, 10, 15)),
-    )
-    lock = LockInfo(card.inputs_sha256, "Vũ Văn Trung", datetime(2024, 11, 27, 10, 20))
-    return DossierData(
-        ward_name="Phường Dĩnh Kế",
-        ward_admin_parent="UBND THÀNH PHỐ BẮC GIANG",
-        province="Bắc Giang",
-        place_name="Dĩnh Kế",
-        locality_label=_mid_sentence(loc.label.get(language)) if loc else example["locality"],
-        recognising_authority="Chủ tịch UBND thành phố Bắc Giang",
-        round_name="Năm 2024" if language == "vi" else "Year 2024",
-        period_start=date(2024, 1, 1),
-        period_end=date(2024, 12, 31),
-        document_number="",
-        issued_on=date(2024, 11, 28),
-        rules=rules,
-        scorecard=card,
-        gaps=gap_analysis(card, rules),
-        source_notes=tuple(notes),
-        survey=_example_survey(rules),
-        council=CouncilSection(
-            chair_name="Vũ Văn Trung",
-            chair_title="Phó Chủ tịch UBND phường",
-            members=members,
-            meeting_on=date(2024, 11, 27),
-            approvals=approvals,
-            place="Hội trường UBND phường Dĩnh Kế",
-        ),
-        stage="locked" if locked else "approved",
-        locked=lock if locked else None,
-        audit_head=(1842, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
-        signer_name="Vũ Văn Trung",
-        signer_title=SIGNER_VICE,
-        language=language,
     )

@@ -1,17 +1,18 @@
-"""The round's dossier: request letter, assessment report and council minutes in one PDF.
+"""The dossier as PDF: the content model (``survey_app.dossier.model``) laid out with reportlab.
 
-Pure functions on :class:`~survey_app.dossier.data.DossierData` (the routes build it
-from the database). Layout follows Decree 30/2020/NĐ-CP: issuing body and national title, number
-and symbol, place and date, document type, body, recipients and signature block. Every page has
-a footer with the page number, the round and the audit chain head; while the score is not locked
-every page carries a "DỰ THẢO / DRAFT" watermark, so an unlocked figure is never signed by
-mistake. The score table as XLSX is :func:`render_score_xlsx` (in ``dossier_xlsx``, re-exported
-here)."""
+Each document starts on a new page and is numbered on its own: the page number is centred in
+the top margin from its second page on, none on page 1 (Decree 30/2020/NĐ-CP, Appendix I). A
+draft document carries "DỰ THẢO" on every page. Entry points: :func:`render_dossier_pdf`
+(the round's documents), :func:`render_bundle_pdf` (any bundle, e.g. the posting notice) and
+:func:`render_score_xlsx` (re-exported from ``survey_app.dossier.xlsx``).
+"""
 
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
+from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -21,262 +22,246 @@ from reportlab.platypus import (
     KeepTogether,
     PageBreak,
     PageTemplate,
+    Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
 
-from survey_app.core.fonts import text_width
-from survey_app.dossier.data import SIGNER_CHAIR, SIGNER_VICE, DossierData
-from survey_app.dossier.report import (
-    body_in_text,
-    recipients,
-    report_body,
-    score_table,
-    verdict,
-    ward_in_text,
+from survey_app.core.fonts import SERIF, SERIF_BOLD, nfc, register_serif, text_width
+from survey_app.dossier.data import DossierData
+from survey_app.dossier.documents import dossier_bundle
+from survey_app.dossier.model import (
+    Block,
+    Bundle,
+    Document,
+    Grid,
+    Header,
+    Para,
+    Signature,
+    SignaturePair,
 )
 from survey_app.dossier.style import (
     FRAME_WIDTH,
+    HEADER_LEFT,
     MARGIN_BOTTOM,
     MARGIN_LEFT,
     MARGIN_RIGHT,
     MARGIN_TOP,
     PAGE,
-    SERIF,
-    canvas_class,
-    document_title,
+    STYLES,
+    cell_style,
+    draw_draft_box,
     draw_watermark,
-    grid_table,
-    para,
-    register_serif,
-    signature_block,
-    title_block,
+    fit_size,
+    paragraph,
+    plain,
+    rule_under,
 )
-from survey_app.dossier.texts import date_text, lines, short_date, text
 from survey_app.dossier.xlsx import render_score_xlsx
 
-__all__ = ["render_dossier_pdf", "render_score_xlsx"]
+__all__ = ["render_bundle_pdf", "render_dossier_pdf", "render_score_xlsx"]
 
-_DOTS = "......"
-
-
-def _round_in_text(data: DossierData) -> str:
-    name = data.round_name
-    return name[:1].lower() + name[1:] if data.language != "en" else name
-
-
-def _sentence_start(value: str) -> str:
-    return value[:1].upper() + value[1:]
+_NO_PAD = [
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+    ("TOPPADDING", (0, 0), (-1, -1), 0),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+]
 
 
-def _place_date(data: DossierData, day: object = None) -> str:
-    when = data.issued_on if day is None else day
-    return f"{data.place_name}, {date_text(when, data.language)}"  # type: ignore[arg-type]
+class DocumentStart(Flowable):
+    """Zero-size marker: the page it lands on is page 1 of the next document."""
+
+    def __init__(self, index: int, draft_mark: str | None) -> None:
+        super().__init__()
+        self.index, self.draft_mark = index, draft_mark
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv.document_index = self.index  # type: ignore[attr-defined]
+        self.canv.draft_mark = self.draft_mark  # type: ignore[attr-defined]
 
 
-def _signer_heads(data: DossierData) -> list[str]:
-    """ "TM. ỦY BAN NHÂN DÂN" then the signer's title, one line per "/" part."""
-    title = data.signer_title
-    if data.language == "en":
-        title = {SIGNER_CHAIR: "CHAIRMAN", SIGNER_VICE: "P.P. CHAIRMAN / VICE CHAIRMAN"}.get(
-            title, title
-        )
-    return [text("on_behalf", data.language), *(t.strip() for t in title.split("/"))]
+class DossierCanvas(Canvas):
+    """Keeps pages until the end, then numbers them per document and adds the draft mark."""
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._pages: list[dict[str, object]] = []
+        self.document_index = 0
+        self.draft_mark: str | None = None
 
-def _dotted_line() -> Flowable:
-    count = int(FRAME_WIDTH / text_width(".", SERIF, 13)) - 2
-    return para("." * count, "plain")
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
 
+    def save(self) -> None:
+        counts: dict[int, int] = {}
+        for state in self._pages:
+            index = int(state["document_index"])  # type: ignore[call-overload]
+            counts[index] = counts.get(index, 0) + 1
+            self.__dict__.update(state)
+            self._decorate(counts[index], state.get("draft_mark"))  # type: ignore[arg-type]
+            super().showPage()
+        super().save()
 
-def letter(data: DossierData) -> list[Flowable]:
-    """The request letter (Tờ trình) to the recognising authority."""
-    lang, card = data.language, data.scorecard
-    number = text("number", lang, number=data.letter_number or _DOTS, symbol="TTr-UBND")
-    authority = data.recognising_authority
-    out: list[Flowable] = [
-        title_block(data.ward_admin_parent, data.issuing_body, number, _place_date(data), lang),
-        *document_title(
-            text("letter_type", lang),
-            text("letter_subject", lang, ward=ward_in_text(data), round=_round_in_text(data)),
-        ),
-        para(text("to", lang, authority=authority), "center"),
-        Spacer(1, 4 * mm),
-        para(text("basis_decision", lang)),
-        para(text("basis_council", lang, date=date_text(data.council.meeting_on, lang))),
-        para(
-            text(
-                "letter_body",
-                lang,
-                body=_sentence_start(body_in_text(data)),
-                authority=authority,
-                ward=ward_in_text(data),
-                round=_round_in_text(data),
+    def _decorate(self, page: int, draft_mark: str | None) -> None:
+        if draft_mark:
+            draw_draft_box(self, draft_mark)
+        if page > 1:  # Decree 30: centred in the top margin, not on the first page
+            self.saveState()
+            self.setFont(SERIF, 13)
+            self.drawCentredString(
+                MARGIN_LEFT + FRAME_WIDTH / 2, PAGE[1] - MARGIN_TOP + 5 * mm, str(page)
             )
-        ),
-        para(
-            "- "
-            + text(
-                "letter_total",
-                lang,
-                total=card.total,
-                max_total=card.max_total,
-                locality=data.locality_label,
-                threshold=card.threshold,
-            ),
-            "bullet",
-        ),
-        para(
-            "- " + text("letter_zero", lang, count=sum(c.points == 0 for c in card.criteria)),
-            "bullet",
-        ),
-        para("- " + text("letter_verdict", lang, verdict=verdict(data)), "bullet"),
+            self.restoreState()
+
+
+def _header(head: Header) -> Table:
+    """Issuer and number on the left; national title, motto and place-date on the right."""
+    right_w = FRAME_WIDTH - HEADER_LEFT
+    left: list[Flowable] = []
+    if head.parent:
+        size = fit_size(head.parent, SERIF, HEADER_LEFT - 4, 12, 9.5)
+        left.append(Paragraph(nfc(head.parent), _sized("head", size)))
+    for line in head.body:
+        size = fit_size(line, SERIF_BOLD, HEADER_LEFT - 4, 12, 9.5)
+        left.append(Paragraph(nfc(line), _sized("head_bold", size)))
+    left.append(rule_under(head.body[-1], SERIF_BOLD, 12, 0.4))
+    right: list[Flowable] = [
+        plain(head.nation, "nation"),
+        plain(head.motto, "motto"),
+        rule_under(head.motto, SERIF_BOLD, 13),
     ]
-    if not card.recognised:
-        out.append(para(text("letter_not_ready", lang), "note"))
-    out.append(para(text("enclosed", lang)))
-    items = lines("enclosed_items", lang)
-    out += [para(f"{i}. {item}", "bullet") for i, item in enumerate(items, start=1)]
-    out.append(para(text("letter_close", lang, authority=authority)))
-    out.append(
-        signature_block(
-            [
-                *lines("letter_recipients", lang),
-                text("archive", lang),
-            ],
-            _signer_heads(data),
-            text("seal_hint", lang),
-            data.signer_name,
-            lang,
-        )
-    )
-    return out
+    rows = [[left, right], [plain(head.number, "number"), plain(head.place_date, "place_date")]]
+    table = Table(rows, colWidths=[HEADER_LEFT, right_w])
+    table.setStyle(TableStyle([*_NO_PAD, ("TOPPADDING", (0, 1), (-1, 1), 6)]))
+    return table
 
 
-def report(data: DossierData) -> list[Flowable]:
-    """The assessment report (Báo cáo kết quả đánh giá) with the score table and its annexes."""
-    lang = data.language
-    number = text("number", lang, number=data.document_number or _DOTS, symbol="BC-UBND")
-    return [
-        title_block(data.ward_admin_parent, data.issuing_body, number, _place_date(data), lang),
-        *document_title(
-            text("report_type", lang), text("report_subject", lang, round=_round_in_text(data))
-        ),
-        *report_body(data),
-        signature_block(
-            recipients(data, "report_recipients"),
-            _signer_heads(data),
-            text("seal_hint", lang),
-            data.signer_name,
-            lang,
-        ),
+def _sized(style: str, size: float) -> object:
+    base = STYLES[style]
+    if size == base.fontSize:
+        return base
+    return type(base)(f"{style}-{size}", parent=base, fontSize=size, leading=size * 1.2)
+
+
+def _grid(grid: Grid) -> Table:
+    base = "cell_small" if grid.small else "cell"
+    fixed = sum(w for w in grid.widths if w is not None) * mm
+    widths = [(w * mm if w is not None else FRAME_WIDTH - fixed) for w in grid.widths]
+    head = [Paragraph(nfc(h), STYLES["cell_head"]) for h in grid.header]
+    rows: list[list[object]] = [head]
+    for row in grid.rows:
+        rows.append([[_cell_para(line, base, c.align, c.bold) for line in c.lines] for c in row])
+    heights = None
+    if grid.row_height is not None:
+        heights = [None] + [grid.row_height * mm] * len(grid.rows)
+    table = Table(rows, colWidths=widths, rowHeights=heights, repeatRows=1)
+    commands: list[tuple[object, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.9, 0.9)),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]
+    shade = colors.Color(0.95, 0.95, 0.95)
+    commands += [("BACKGROUND", (0, r + 1), (-1, r + 1), shade) for r in grid.shaded]
+    commands += [("SPAN", (a, r + 1), (b, r + 1)) for r, a, b in grid.spans]
+    table.setStyle(TableStyle(commands))  # type: ignore[arg-type]
+    return table
 
 
-def minutes(data: DossierData) -> list[Flowable]:
-    """The council minutes (Biên bản họp Hội đồng đánh giá), prefilled, with signature blanks."""
-    lang, card, council = data.language, data.scorecard, data.council
-    number = text("number", lang, number=data.minutes_number or _DOTS, symbol="BB-HĐĐG")
-    out: list[Flowable] = [
-        title_block(
-            data.issuing_body,
-            text("council_body", lang),
-            number,
-            _place_date(data, council.meeting_on),
-            lang,
-        ),
-        *document_title(
-            text("minutes_type", lang), text("minutes_subject", lang, round=_round_in_text(data))
-        ),
-        para(
-            text(
-                "minutes_open",
-                lang,
-                date=date_text(council.meeting_on, lang),
-                place=council.place or _DOTS * 4,
-                ward=ward_in_text(data),
-            )
-        ),
-        para(text("sec_attendance", lang), "heading"),
-        para(text("chair", lang, name=council.chair_name, title=council.chair_title), "plain"),
-        para(text("members", lang), "plain"),
-    ]
-    out += [para(f"- {m.name}, {m.title}", "bullet") for m in council.members]
-    out += [
-        para(text("secretary", lang), "plain"),
-        para(text("sec_content", lang), "heading"),
-        para(text("minutes_review", lang)),
-        score_table(data),
-    ]
-    if any(not c.verified for c in card.criteria):
-        out.append(para(text("provisional_note", lang), "note"))
-    out += [para(text("opinions", lang), "plain"), *(_dotted_line() for _ in range(4))]
-    out += [
-        para(text("sec_conclusion", lang), "heading"),
-        para(
-            text(
-                "minutes_result",
-                lang,
-                verdict=verdict(data),
-                total=card.total,
-                max_total=card.max_total,
-                threshold=card.threshold,
-            )
-        ),
-        para(text("minutes_vote", lang)),
-    ]
-    if council.approvals:
-        out.append(para(text("approvals", lang), "plain"))
-        out += [
-            para(f"- {a.role}: {a.name}, {short_date(a.at, lang)}", "bullet")
-            for a in council.approvals
-        ]
-    out.append(para(text("minutes_close", lang)))
-    out += _minutes_signatures(data)
-    return out
+def _cell_para(line: str, base: str, align: str, bold: bool) -> Paragraph:
+    return Paragraph(escape(nfc(line)), cell_style(base, align, bold))
 
 
-def _minutes_signatures(data: DossierData) -> list[Flowable]:
-    """Secretary and chair side by side, then a signature row for every council member."""
-    lang, council = data.language, data.council
+def _signature(sig: Signature) -> Flowable:
+    """ "Nơi nhận" bottom-left and the signer's block bottom-right, kept on one page."""
+    left: list[Flowable] = []
+    if sig.recipients:
+        left.append(plain(sig.recipients_head, "recipients_head"))
+        left += [plain(line, "recipients") for line in sig.recipients]
+    right: list[Flowable] = [plain(h.upper(), "signer") for h in sig.heads]
+    right += [Spacer(1, 26 * mm), plain(sig.name, "signer")]
+    table = Table([[left, right]], colWidths=[FRAME_WIDTH * 0.45, FRAME_WIDTH * 0.55])
+    table.setStyle(TableStyle(_NO_PAD))
+    return KeepTogether([Spacer(1, 4 * mm), table])
 
+
+def _pair(pair: SignaturePair) -> Flowable:
     def column(title: str, name: str) -> list[Flowable]:
         return [
-            para(title, "center_bold"),
-            para(text("sign_hint", lang), "center_italic"),
+            plain(title, "signer"),
+            plain(pair.hint, "hint"),
             Spacer(1, 22 * mm),
-            para(name, "center_bold"),
+            plain(name, "signer"),
         ]
 
-    secretary = column(text("sig_secretary", lang), "")  # the name is written by hand
-    chair = column(text("sig_chair", lang), council.chair_name)
-    pair = Table([[secretary, chair]], colWidths=[FRAME_WIDTH / 2] * 2)
-    pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    out: list[Flowable] = [KeepTogether([Spacer(1, 6 * mm), pair])]
-    if council.members:
-        keys = ("col_no", "col_name", "col_title", "col_signature")
-        rows: list[list[object]] = [[para(text(k, lang), "cell_head") for k in keys]]
-        for i, m in enumerate(council.members, start=1):
-            rows.append([para(i, "cell_center"), para(m.name, "cell"), para(m.title, "cell"), ""])
-        widths = [10 * mm, 50 * mm, 65 * mm, FRAME_WIDTH - 125 * mm]
-        # Fixed tall rows leave room for a handwritten signature.
-        heights = [None] + [14 * mm] * len(council.members)
-        table = grid_table(rows, widths, row_heights=heights)
-        title = para(text("members_sign", lang), "plain")
-        out.append(KeepTogether([Spacer(1, 4 * mm), title, table]))
+    table = Table(
+        [[column(pair.left_title, pair.left_name), column(pair.right_title, pair.right_name)]],
+        colWidths=[FRAME_WIDTH / 2] * 2,
+    )
+    table.setStyle(TableStyle(_NO_PAD))
+    return KeepTogether([Spacer(1, 6 * mm), table, Spacer(1, 6 * mm)])
+
+
+def _block(block: Block) -> Flowable:
+    if isinstance(block, Para):
+        if block.style == "dots":
+            count = int(FRAME_WIDTH / text_width(".", SERIF, 14)) - 2
+            return plain("." * count, "dots")
+        return paragraph(block)
+    if isinstance(block, Grid):
+        return _grid(block)
+    if isinstance(block, Signature):
+        return _signature(block)
+    return _pair(block)
+
+
+def document_flowables(doc: Document, index: int) -> list[Flowable]:
+    """One document: the page-1 head, type and summary, addressee, then its blocks."""
+    out: list[Flowable] = [
+        DocumentStart(index, doc.draft_mark if doc.draft else None),
+        _header(doc.header),
+        Spacer(1, 7 * mm),
+        plain(doc.doc_type, "doc_type"),
+        plain(doc.subject, "subject"),
+        rule_under("x" * 24, SERIF_BOLD, 14),
+        Spacer(1, 4 * mm),
+    ]
+    if doc.to:
+        out.append(plain(doc.to, "to"))
+    blocks = doc.blocks
+    for i, block in enumerate(blocks):
+        flowable = _block(block)
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if isinstance(block, Para) and block.style == "heading" and isinstance(following, Para):
+            out.append(KeepTogether([flowable, _block(following)]))  # no heading left alone
+            continue
+        if i > 0 and out and _is_kept_pair(blocks, i):
+            continue
+        out.append(flowable)
+        if isinstance(block, Grid):
+            out.append(Spacer(1, 3 * mm))
     return out
 
 
-def render_dossier_pdf(data: DossierData) -> bytes:
-    """The dossier as PDF bytes: request letter, assessment report, council minutes.
+def _is_kept_pair(blocks: tuple[Block, ...], i: int) -> bool:
+    """True when block ``i`` was already laid out together with the heading before it."""
+    before = blocks[i - 1]
+    return isinstance(before, Para) and before.style == "heading" and isinstance(blocks[i], Para)
 
-    Each document starts on a new page; pages are numbered across the whole dossier.
-    """
+
+def render_bundle_pdf(bundle: Bundle) -> bytes:
+    """A bundle of documents as one PDF, each document starting on a new page."""
     register_serif()
-    draft = data.locked is None
-    head_id, head_hash = data.audit_head
-    chain = text("chain", data.language, id=head_id, hash=head_hash[:16])
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer,
@@ -285,27 +270,27 @@ def render_dossier_pdf(data: DossierData) -> bytes:
         rightMargin=MARGIN_RIGHT,
         topMargin=MARGIN_TOP,
         bottomMargin=MARGIN_BOTTOM,
-        title=text("report_subject", data.language, round=data.round_name),
-        author=data.issuing_body,
-        subject=data.ward_name,
+        title=nfc(bundle.title),
+        author=nfc(bundle.author),
+        invariant=1,
     )
-    frame = Frame(
-        MARGIN_LEFT,
-        MARGIN_BOTTOM,
-        FRAME_WIDTH,
-        doc.height,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="body",
-    )
+    frame = Frame(MARGIN_LEFT, MARGIN_BOTTOM, FRAME_WIDTH, doc.height, 0, 0, 0, 0, id="body")
+    marks = [d.draft_mark for d in bundle.documents if d.draft]
 
-    def on_page(canvas: Canvas, _doc: BaseDocTemplate) -> None:
-        if draft:
-            draw_watermark(canvas, data.language)
+    def under_content(canvas: Canvas, _doc: BaseDocTemplate) -> None:
+        if marks:  # drawn before the page's text, so the text stays legible over it
+            draw_watermark(canvas, marks[0])
 
-    doc.addPageTemplates([PageTemplate("page", [frame], onPage=on_page)])
-    story = [*letter(data), PageBreak(), *report(data), PageBreak(), *minutes(data)]
-    doc.build(story, canvasmaker=canvas_class(chain, data.round_name, draft, data.language))
+    doc.addPageTemplates([PageTemplate("page", [frame], onPage=under_content)])
+    story: list[Flowable] = []
+    for index, document in enumerate(bundle.documents):
+        if story:
+            story.append(PageBreak())
+        story += document_flowables(document, index)
+    doc.build(story, canvasmaker=DossierCanvas)
     return buffer.getvalue()
+
+
+def render_dossier_pdf(data: DossierData) -> bytes:
+    """The round's dossier as PDF: the documents of ``data.documents``, in order."""
+    return render_bundle_pdf(dossier_bundle(data))

@@ -1,140 +1,81 @@
-"""The assessment report (Báo cáo kết quả đánh giá): score table, verdict, gaps, survey, sources.
+"""The assessment report (Báo cáo kết quả đánh giá) as content-model blocks.
 
-Builds reportlab flowables only; the page template, title block and signature block come from
-``dossier_style`` and the texts from ``dossier_texts``.
+Parts: I scores, II conclusion (and why not), III what is missing, IV the criterion-13 survey,
+V data sources, VI integrity (rule version, hashes, lock, posting), then the annex of
+provisional rule rows when there are any. Renderers: ``pdf`` and ``word``.
 """
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
-from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer, Table
-
-from survey_app.core.fonts import nfc
-from survey_app.dossier.data import DossierData, SourceNote, SurveySection
-from survey_app.dossier.style import FRAME_WIDTH, grid_table, markup, para
-from survey_app.dossier.texts import lines, number, short_date, text
-
-PROVISIONAL_MARK = "*"
-
-
-def unit_name(data: DossierData, unit_id: str) -> str:
-    """The owner unit's name in the dossier language (the id itself when the rules lack it)."""
-    unit = data.rules.unit(unit_id)
-    return unit.name.get(data.language) if unit else unit_id
-
-
-def verdict(data: DossierData) -> str:
-    """ "ĐẠT chuẩn …" or "CHƯA ĐẠT chuẩn …" in the dossier language."""
-    return text("verdict_yes" if data.scorecard.recognised else "verdict_no", data.language)
+from survey_app.dossier.data import (
+    DossierData,
+    RateCI,
+    SourceNote,
+    SurveySection,
+    provisional_rows,
+)
+from survey_app.dossier.model import Block, Cell, Grid, Para, Run, cell, para
+from survey_app.dossier.parts import (
+    body_in_text,
+    provisional_groups,
+    score_grid,
+    verdict,
+    ward_in_text,
+)
+from survey_app.dossier.texts import TEXTS, number, short_date, text, vietnam_date
 
 
-def score_table(data: DossierData) -> Table:
-    """The 13-criterion table with its total and threshold rows; long names wrap in their cell."""
-    lang, card = data.language, data.scorecard
-    head = [
-        para(text(k, lang), "cell_head")
-        for k in ("col_no", "col_criterion", "col_unit", "col_max", "col_points", "col_prov")
-    ]
-    rows: list[list[object]] = [head]
-    for c in card.criteria:
-        mark = PROVISIONAL_MARK if not c.verified else ""
-        rows.append(
-            [
-                para(c.number, "cell_center"),
-                para(c.name.get(lang), "cell"),
-                para(unit_name(data, c.unit), "cell"),
-                para(c.max_points, "cell_center"),
-                para(c.points, "cell_center"),
-                para(mark, "cell_center"),
-            ]
-        )
-    total = len(rows)
-    rows.append(
-        [
-            "",
-            para(text("total_row", lang), "cell_bold"),
-            "",
-            para(card.max_total, "cell_center"),
-            markup(f"<b>{card.total}</b>", "cell_center"),
-            "",
-        ]
-    )
-    rows.append(
-        [
-            "",
-            para(text("threshold_row", lang, locality=data.locality_label), "cell"),
-            "",
-            "",
-            para(card.threshold, "cell_center"),
-            "",
-        ]
-    )
-    widths = [10 * mm, None, 36 * mm, 17 * mm, 17 * mm, 16 * mm]
-    fixed = sum(w for w in widths if w)
-    widths[1] = FRAME_WIDTH - fixed
-    spans = [("SPAN", (1, r), (2, r)) for r in (total, total + 1)]
-    return grid_table(rows, widths, bold_rows=(total,), extra=spans)  # type: ignore[arg-type]
+def _ci(rate: RateCI, lang: str) -> str:
+    if rate.rate is None:
+        return "-"
+    return f"{number(rate.rate, lang)}% ({number(rate.low, lang)}–{number(rate.high, lang)})"
 
 
-def _survey_table(survey: SurveySection, lang: str) -> Table:
+def audience_label(audience: str, lang: str) -> str:
+    """ "Trẻ em" / "Người dân" (the audience id itself only for an unknown audience)."""
+    return text(f"aud_{audience}", lang) if audience in ("child", "resident") else audience
+
+
+def _survey_grid(survey: SurveySection, lang: str) -> Grid:
     conf = number(survey.confidence * 100, lang, 0)
     keys = ("col_audience", "col_valid", "col_target", "col_satisfied")
-    head = [para(text(k, lang), "cell_head") for k in keys]
-    head += [para(text(k, lang, conf=conf), "cell_head") for k in ("col_rate", "col_rate_w")]
-
-    def ci(rate: object) -> str:
-        r = rate  # RateCI
-        if r.rate is None:  # type: ignore[attr-defined]
-            return "-"
-        low, high = number(r.low, lang), number(r.high, lang)  # type: ignore[attr-defined]
-        return f"{number(r.rate, lang)}% ({low}–{high})"  # type: ignore[attr-defined]
-
-    rows: list[list[object]] = [head]
+    header = (*(text(k, lang) for k in keys), text("col_rate", lang, conf=conf))
+    header = (*header, text("col_rate_w", lang, conf=conf))
+    rows: list[tuple[Cell, ...]] = []
     for a in survey.audiences:
-        label = (
-            text(f"aud_{a.audience}", lang) if a.audience in ("child", "resident") else a.audience
-        )
         rows.append(
-            [
-                para(label, "cell"),
-                para(a.respondents, "cell_center"),
-                para("-" if a.target is None else a.target, "cell_center"),
-                para(a.satisfied, "cell_center"),
-                para(ci(a.rate), "cell_center"),
-                para(ci(a.rate_weighted), "cell_center"),
-            ]
+            (
+                cell(audience_label(a.audience, lang)),
+                cell(a.respondents, "center"),
+                cell("-" if a.target is None else a.target, "center"),
+                cell(a.satisfied, "center"),
+                cell(_ci(a.rate, lang), "center"),
+                cell(_ci(a.rate_weighted, lang), "center"),
+            )
         )
     rows.append(
-        [
-            para(text("aud_combined", lang), "cell_bold"),
-            "",
-            "",
-            "",
-            markup(f"<b>{escape(ci(survey.combined))}</b>", "cell_center"),
-            para(ci(survey.combined_weighted), "cell_center"),
-        ]
+        (
+            cell(text("aud_combined", lang), bold=True),
+            cell(""),
+            cell(""),
+            cell(""),
+            cell(_ci(survey.combined, lang), "center", bold=True),
+            cell(_ci(survey.combined_weighted, lang), "center"),
+        )
     )
-    widths = [28 * mm, 20 * mm, 20 * mm, 20 * mm]
-    rest = (FRAME_WIDTH - sum(widths)) / 2
-    return grid_table(rows, [*widths, rest, rest], bold_rows=(len(rows) - 1,))
+    return Grid(header, tuple(rows), (28, 20, 20, 20, None, 40), shaded=(len(rows) - 1,))
 
 
-def survey_section(data: DossierData) -> list[Flowable]:
-    """Part IV: who was asked and how, sample vs target, rates with intervals, points, certainty."""
+def survey_blocks(data: DossierData) -> list[Block]:
+    """Part IV: who was asked and how, sample vs target, rates with intervals, certainty."""
     lang, s = data.language, data.survey
-    out: list[Flowable] = [para(text("sec_survey", lang), "heading")]
+    out: list[Block] = [para(text("sec_survey", lang), "heading")]
     if s is None:
         return [*out, para(text("survey_none", lang))]
     dates = ""
     if s.started_on and s.ended_on:
-        dates = text(
-            "survey_dates",
-            lang,
-            start=short_date(s.started_on, lang),
-            end=short_date(s.ended_on, lang),
-        )
+        start, end = short_date(s.started_on, lang), short_date(s.ended_on, lang)
+        dates = text("survey_dates", lang, start=start, end=end)
     combine = text("combine_pooled" if s.combine == "pooled" else "combine_mean", lang)
     method = text(
         "survey_method",
@@ -148,20 +89,16 @@ def survey_section(data: DossierData) -> list[Flowable]:
         combine=combine,
         flagged=s.flagged_excluded,
     )
-    out += [para(method), _survey_table(s, lang), Spacer(1, 3 * mm)]
-    conf = number(s.confidence * 100, lang, 0)
-    out.append(
-        para(
-            text(
-                "survey_points",
-                lang,
-                points="-" if s.points is None else s.points,
-                points_w="-" if s.points_weighted is None else s.points_weighted,
-                margin=number(s.margin_points, lang, 0),
-                conf=conf,
-            )
-        )
+    out += [para(method), _survey_grid(s, lang)]
+    points = text(
+        "survey_points",
+        lang,
+        points="-" if s.points is None else s.points,
+        points_w="-" if s.points_weighted is None else s.points_weighted,
+        margin=number(s.margin_points, lang, 0),
+        conf=number(s.confidence * 100, lang, 0),
     )
+    out.append(para(points))
     if s.settled:
         out.append(para(text("survey_settled", lang)))
     elif s.probability_of_points is not None and s.points is not None:
@@ -175,91 +112,59 @@ def survey_section(data: DossierData) -> list[Flowable]:
     return out
 
 
-def sources_table(data: DossierData) -> list[Flowable]:
-    """Part V: every entered figure with its source note, grouped by criterion order."""
-    lang = data.language
-    out: list[Flowable] = [para(text("sec_sources", lang), "heading")]
-    if not data.source_notes:
-        return [*out, para(text("sources_none", lang))]
-    order = {c.id: c.number for c in data.rules.criteria}
-    notes = sorted_notes(data)
-    keys = ("col_no", "col_input", "col_value", "col_note", "col_entered")
-    rows: list[list[object]] = [[para(text(k, lang), "cell_head") for k in keys]]
-    for n in notes:
-        value = f"{n.value} {n.unit}".strip()
-        day = short_date(n.updated_at.date() if n.updated_at else None, lang)
-        rows.append(
-            [
-                para(order.get(n.criterion_id, n.criterion_id), "small_center"),
-                para(n.label[:1].upper() + n.label[1:], "small"),
-                para(value, "small_center"),
-                para(n.note, "small"),
-                [para(n.entered_by, "small"), para(day, "small")],
-            ]
-        )
-    widths = [9 * mm, 55 * mm, 19 * mm, None, 28 * mm]
-    widths[3] = FRAME_WIDTH - sum(w for w in widths if w)
-    return [*out, grid_table(rows, widths)]  # type: ignore[arg-type]
-
-
 def sorted_notes(data: DossierData) -> list[SourceNote]:
-    """Source notes in criterion order, then in the order the rule file lists the inputs."""
+    """Source notes in criterion order (shared figures first), then in rule-file input order."""
     order = {c.id: c.number for c in data.rules.criteria}
     position = {spec.key: i for i, spec in enumerate(data.rules.inputs)}
     return sorted(
         data.source_notes,
-        key=lambda n: (order.get(n.criterion_id, 99), position.get(n.input_key, 999), n.input_key),
+        key=lambda n: (order.get(n.criterion_id, 0), position.get(n.input_key, 999), n.input_key),
     )
 
 
-def report_body(data: DossierData) -> list[Flowable]:
-    """Parts I-VI of the assessment report (the title block and signature are added by caller)."""
-    lang, card = data.language, data.scorecard
-    out: list[Flowable] = [
-        para(
-            text(
-                "report_intro",
-                lang,
-                body=body_in_text(data),
-                ward=ward_in_text(data),
-                start=short_date(data.period_start, lang),
-                end=short_date(data.period_end, lang),
-                version=card.rules_version,
-                locality=data.locality_label,
+def criterion_label(data: DossierData, criterion_id: str) -> str:
+    """The criterion's number, or "Chung" for the ward-wide shared figures (never a key)."""
+    order = {c.id: c.number for c in data.rules.criteria}
+    found = order.get(criterion_id)
+    return str(found) if found is not None else text("shared_row", data.language)
+
+
+def sources_blocks(data: DossierData) -> list[Block]:
+    """Part V: every entered figure with its source note, in criterion order."""
+    lang = data.language
+    out: list[Block] = [para(text("sec_sources", lang), "heading")]
+    if not data.source_notes:
+        return [*out, para(text("sources_none", lang))]
+    rows: list[tuple[Cell, ...]] = []
+    for n in sorted_notes(data):
+        day = short_date(vietnam_date(n.updated_at), lang)
+        rows.append(
+            (
+                cell(criterion_label(data, n.criterion_id), "center"),
+                cell(n.label[:1].upper() + n.label[1:]),
+                cell(f"{n.value} {n.unit}".strip(), "center"),
+                cell(n.note),
+                Cell((n.entered_by, day)),
             )
-        ),
-        para(text("sec_scores", lang), "heading"),
-        score_table(data),
-    ]
-    if any(not c.verified for c in card.criteria):
-        out.append(para(text("provisional_note", lang), "note"))
-    out.append(para(text("sec_verdict", lang), "heading"))
-    line = text(
-        "verdict_line",
-        lang,
-        total=card.total,
-        max_total=card.max_total,
-        threshold=card.threshold,
-        verdict=f"\x00{verdict(data)}\x01",
-    )
-    # The verdict words are bold: escape the sentence, then swap the markers for the tags.
-    out.append(markup(escape(nfc(line)).replace("\x00", "<b>").replace("\x01", "</b>")))
-    if card.reasons:
-        out.append(para(text("reasons", lang), "plain"))
-        out += [para(f"- {r.message(lang)}", "bullet") for r in card.reasons]
-    out += gaps_section(data)
-    out += survey_section(data)
-    out += sources_table(data)
-    out += integrity_section(data)
-    return out
+        )
+    keys = ("col_no", "col_input", "col_value", "col_note", "col_entered")
+    header = tuple(text(k, lang) for k in keys)
+    return [*out, Grid(header, tuple(rows), (13, 52, 19, None, 30), small=True)]
 
 
-def gaps_section(data: DossierData) -> list[Flowable]:
+def gaps_blocks(data: DossierData) -> list[Block]:
     """Part III: the cheapest steps to the threshold, criteria blocked by a trigger, gaps."""
     lang, plan = data.language, data.gaps
-    out: list[Flowable] = [para(text("sec_gaps", lang), "heading")]
+    out: list[Block] = [para(text("sec_gaps", lang), "heading")]
+    return out + lacks_blocks(data) if plan is not None else [*out, para(text("gaps_none", lang))]
+
+
+def lacks_blocks(data: DossierData) -> list[Block]:
+    """What the ward lacks to reach recognition (also printed in the minutes)."""
+    lang, plan = data.language, data.gaps
     if plan is None:
-        return [*out, para(text("gaps_none", lang))]
+        return []
+    out: list[Block] = []
     if plan.shortfall > 0:
         out.append(para(text("gaps_plan", lang, shortfall=plan.shortfall), "plain"))
     out += [para(f"- {step.message(lang)}", "bullet") for step in plan.steps]
@@ -267,47 +172,122 @@ def gaps_section(data: DossierData) -> list[Flowable]:
     if not plan.reachable:
         out.append(para(text("gaps_unreachable", lang)))
     if plan.missing:
-        out.append(para(text("gaps_missing", lang, keys=", ".join(plan.missing))))
+        labels = []
+        for key in plan.missing:
+            spec = data.rules.input(key)
+            labels.append(spec.label.get(lang) if spec else key)
+        out.append(para(text("gaps_missing", lang, keys="; ".join(labels))))
+    if not out:
+        out.append(para(text("gaps_none", lang)))
     return out
 
 
-def integrity_section(data: DossierData) -> list[Flowable]:
-    """Part VI: rule version and hashes, lock, and the audit chain head printed in full."""
+def integrity_blocks(data: DossierData) -> list[Block]:
+    """Part VI: rule version and hashes, the current step, lock, posting and any override."""
     lang, card = data.language, data.scorecard
-    out: list[Flowable] = [para(text("sec_integrity", lang), "heading")]
-    hashes = text(
+    key = f"stage_{data.stage}"
+    stage = text(key, lang) if key in TEXTS else ""
+    out: list[Block] = [para(text("sec_integrity", lang), "heading")]
+    line = text(
         "integrity",
         lang,
         version=card.rules_version,
         rules_hash=card.rules_sha256[:16],
         inputs_hash=card.inputs_sha256[:16],
-        stage=data.stage,
+        stage=stage,
     )
-    out.append(para(hashes, "plain"))
+    out.append(para(line, "plain"))
     if data.locked:
         at = short_date(data.locked.locked_at, lang)
         out.append(para(text("locked_by", lang, name=data.locked.locked_by, at=at), "plain"))
     else:
         out.append(para(text("not_locked", lang), "plain"))
-    head_id, head_hash = data.audit_head
-    out.append(para(text("chain", lang, id=head_id, hash=head_hash), "left"))
+    if data.posting is not None:
+        out.append(para(posting_line(data), "plain"))
+    out += override_blocks(data)
     return out
 
 
-def recipients(data: DossierData, key: str) -> list[str]:
-    """The "Nơi nhận" lines: the ward's own list, else the usual defaults, then the archive."""
-    base = list(data.recipients) or lines(key, data.language, authority=data.recognising_authority)
-    return [*base, text("archive", data.language)]
+def posting_line(data: DossierData) -> str:
+    """ "Kết quả … được niêm yết công khai từ ngày … đến ngày …; nhận được … ý kiến"."""
+    lang, posting = data.language, data.posting
+    assert posting is not None
+    comments = ""
+    if posting.comments is not None:
+        answered = "-" if posting.answered is None else posting.answered
+        comments = text("posting_comments", lang, count=posting.comments, answered=answered)
+    start, end = short_date(posting.start, lang), short_date(posting.end, lang)
+    return text("posting_line", lang, start=start, end=end, comments=comments)
 
 
-def ward_in_text(data: DossierData) -> str:
-    """The ward's name inside a sentence: "phường Dĩnh Kế" (vi), as given in English."""
-    name = data.ward_name
-    return name[:1].lower() + name[1:] if data.language != "en" else name
+def override_blocks(data: DossierData) -> list[Block]:
+    """The administrator's recorded override (who, when, why), when there is one."""
+    lang, override = data.language, data.override
+    if override is None:
+        return []
+    at = text("override_at", lang, at=short_date(override.at, lang)) if override.at else ""
+    line = text("override", lang, by=override.by, at=at, reason=override.reason)
+    return [para(line, "plain")]
 
 
-def body_in_text(data: DossierData) -> str:
-    """The issuing body inside a sentence: "UBND phường Dĩnh Kế"."""
-    if data.language == "en":
-        return f"the People's Committee of {data.ward_name}"
-    return f"UBND {ward_in_text(data)}"
+def provisional_blocks(data: DossierData) -> list[Block]:
+    """The annex listing the rule version's provisional rows by criterion and indicator."""
+    lang = data.language
+    groups = provisional_groups(data.rules, lang)
+    if not groups:
+        return []
+    count = len(provisional_rows(data.rules))
+    intro = text("provisional_intro", lang, version=data.scorecard.rules_version, count=count)
+    rows = tuple((cell(group), Cell(items)) for group, items in groups)
+    header = (text("col_criterion", lang), text("col_provisional", lang))
+    return [
+        para(text("sec_provisional", lang), "heading"),
+        para(intro, "plain"),
+        Grid(header, rows, (62, None), small=True),
+    ]
+
+
+def report_blocks(data: DossierData) -> list[Block]:
+    """Parts I-VI of the assessment report and its annex (header and signature excluded)."""
+    lang, card = data.language, data.scorecard
+    intro = text(
+        "report_intro",
+        lang,
+        body=body_in_text(data),
+        ward=ward_in_text(data),
+        start=short_date(data.period_start, lang),
+        end=short_date(data.period_end, lang),
+        version=card.rules_version,
+        locality=data.locality_label,
+    )
+    out: list[Block] = [
+        para(intro),
+        para(text("sec_scores", lang), "heading"),
+        score_grid(data),
+        para(text("sec_verdict", lang), "heading"),
+        verdict_para(data),
+    ]
+    if card.reasons:
+        out.append(para(text("reasons", lang), "plain"))
+        out += [para(f"- {r.message(lang)}", "bullet") for r in card.reasons]
+    out += gaps_blocks(data)
+    out += survey_blocks(data)
+    out += sources_blocks(data)
+    out += integrity_blocks(data)
+    return out
+
+
+def verdict_para(data: DossierData) -> Para:
+    """ "Tổng điểm 785/1000, ngưỡng 850 điểm: CHƯA ĐẠT chuẩn …" with the verdict in bold."""
+    card, lang = data.scorecard, data.language
+    marker = "\x00"
+    line = text(
+        "verdict_line",
+        lang,
+        total=card.total,
+        max_total=card.max_total,
+        threshold=card.threshold,
+        verdict=marker,
+    )
+    before, _, after = line.partition(marker)
+    return Para((Run(before), Run(verdict(data), bold=True), Run(after)), "body")

@@ -7,6 +7,7 @@ head, and the criterion-13 survey statistics (official figures: flagged answers 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import func, select
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from survey_app.audit import log as audit
 from survey_app.core.permissions import roles_with
 from survey_app.dossier import data as dd
+from survey_app.dossier.texts import vietnam_date
 from survey_app.models import AssessmentRound, Response, User
 from survey_app.results.counts import counts_as_flagged_sql, formula_for
 from survey_app.results.dashboard import figures, load_counts
@@ -29,9 +31,43 @@ APPROVAL_STEPS = {
 }
 
 
+def person_name(user: User | None) -> str:
+    """A person's name as printed: the full name, else the display name; never the login."""
+    if user is None:
+        return ""
+    return (getattr(user, "full_name", "") or user.display_name or "").strip()
+
+
+def person_position(user: User) -> str:
+    """A person's office as printed ("Trưởng Trạm Y tế phường"), "" when unknown (never a role)."""
+    return (getattr(user, "position", "") or "").strip()
+
+
 def _name(session: Session, user_id: int | None) -> str:
-    user = session.get(User, user_id) if user_id is not None else None
-    return (user.display_name or user.username) if user is not None else ""
+    return person_name(session.get(User, user_id) if user_id is not None else None)
+
+
+def council_members(session: Session, ward_id: int) -> tuple[dd.CouncilMember, ...]:
+    """The ward's council as people, from the active council accounts that carry a name.
+
+    An account with neither a full name nor a display name is left out rather than printed
+    under its login.
+    """
+    accounts = session.scalars(
+        select(User)
+        .where(
+            User.ward_id == ward_id,
+            User.role.in_(roles_with("round.approve")),
+            User.active.is_(True),
+        )
+        .order_by(User.id)
+    ).all()
+    members = []
+    for user in accounts:
+        name = person_name(user)
+        if name:
+            members.append(dd.CouncilMember(name, person_position(user)))
+    return tuple(members)
 
 
 def _value_text(value: int | bool | None, language: str) -> str:
@@ -42,9 +78,8 @@ def _value_text(value: int | bool | None, language: str) -> str:
     return "" if value is None else str(value)
 
 
-def survey_section(session: Session, round_: AssessmentRound) -> Any:
+def survey_section(session: Session, round_: AssessmentRound) -> dd.SurveySection:
     """The printed criterion-13 section: respondents, targets, rates, points and certainty."""
-
     formula = formula_for(round_)
     clean, _everything = load_counts(session, round_, formula)
     official = figures(clean, formula, include_flagged=False)
@@ -77,9 +112,26 @@ def survey_section(session: Session, round_: AssessmentRound) -> Any:
     )
 
 
+def _posting(flow: Any) -> dd.Posting | None:
+    if flow is None or flow.posting_start is None or not flow.posting_days:
+        return None
+    # The workflow allows sending from start + days: the last posting day is the day before.
+    end = flow.posting_start + dt.timedelta(days=flow.posting_days - 1)
+    return dd.Posting(flow.posting_start, end)
+
+
+def _override(flow: Any) -> dd.Override | None:
+    """The recorded override, once the workflow stores one (fields absent: none)."""
+    reason = getattr(flow, "override_reason", "") if flow is not None else ""
+    if not reason:
+        return None
+    by = getattr(flow, "override_by", None)
+    name = by if isinstance(by, str) else person_name(by)
+    return dd.Override(reason, name, getattr(flow, "override_at", None))
+
+
 def build_dossier_data(session: Session, round_: AssessmentRound, language: str) -> Any:
     """A round's `DossierData` in ``language`` ("vi"/"en"); ValueError if it cannot be scored."""
-
     result = round_score(session, round_)
     if result.card is None:
         raise ValueError("; ".join(e.message(language) for e in result.errors))
@@ -117,17 +169,9 @@ def build_dossier_data(session: Session, round_: AssessmentRound, language: str)
             for (u, at), r in zip(steps, roles, strict=True)
             if u and at
         ]
-    council = session.scalars(
-        select(User)
-        .where(
-            User.ward_id == ward.id,
-            User.role.in_(roles_with("round.approve")),
-            User.active.is_(True),
-        )
-        .order_by(User.id)
-    ).all()
-    members = tuple(dd.CouncilMember(u.display_name or u.username, "") for u in council)
     lock = result.locked
+    sent_on = flow.sent_on if flow is not None else None
+    report_day = sent_on or (vietnam_date(lock.locked_at) if lock is not None else None)
     locality = rules.locality(ward.locality_type)
     return dd.DossierData(
         ward_name=ward.name,
@@ -142,7 +186,7 @@ def build_dossier_data(session: Session, round_: AssessmentRound, language: str)
         period_start=round_.period_start,
         period_end=round_.period_end,
         document_number="",
-        issued_on=None,
+        issued_on=report_day,
         rules=rules,
         scorecard=result.card,
         gaps=result.plan,
@@ -151,7 +195,7 @@ def build_dossier_data(session: Session, round_: AssessmentRound, language: str)
         council=dd.CouncilSection(
             chair_name=ward.chair_name,
             chair_title=ward.chair_title,
-            members=members,
+            members=council_members(session, ward.id),
             approvals=tuple(approvals),
         ),
         stage=stage(session, round_.id),
@@ -165,4 +209,7 @@ def build_dossier_data(session: Session, round_: AssessmentRound, language: str)
         signer_title=dd.SIGNER_TITLES.get(ward.signer_role, dd.SIGNER_CHAIR),
         language="en" if language == "en" else "vi",
         letter_number=flow.letter_number if flow is not None else "",
+        sent_on=sent_on,
+        posting=_posting(flow),
+        override=_override(flow),
     )

@@ -1,14 +1,22 @@
-"""Every fixed text of the dossier PDF and the score XLSX, in Vietnamese and English, in one place.
+"""Every fixed text of the dossier (PDF, DOCX, XLSX), in Vietnamese and English, in one place.
 
 Kept out of gettext on purpose: the dossier is an official document whose wording the ward office
 reviews as a whole, and it must print in either language whatever the user's UI language is.
+The assessment report's texts are in ``texts_report``, the posting notice's in ``texts_notice``.
+Dates follow Decree 30/2020/NĐ-CP ("ngày 02 tháng 12 năm 2026"); every moment is printed in
+Vietnam time (stored times are UTC).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
-_MONTHS_EN = [
+from survey_app.dossier.texts_notice import NOTICE_TEXTS
+from survey_app.dossier.texts_report import REPORT_TEXTS
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+_MONTHS_EN = (
     "January",
     "February",
     "March",
@@ -21,24 +29,26 @@ _MONTHS_EN = [
     "October",
     "November",
     "December",
-]
+)
 
-TEXTS: dict[str, tuple[str, str]] = {
+_COMMON: dict[str, tuple[str, str]] = {
     # National title block (Decree 30/2020/NĐ-CP)
     "nation": ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIET NAM"),
     "motto": ("Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness"),
-    "number": ("Số: {number}/{symbol}", "No.: {number}/{symbol}"),
+    "number": ("Số: {number}", "No.: {number}"),
+    "committee": ("ỦY BAN NHÂN DÂN", "PEOPLE'S COMMITTEE"),
+    "committee_short": ("UBND {ward}", "PEOPLE'S COMMITTEE OF {ward}"),
     "council_body": ("HỘI ĐỒNG ĐÁNH GIÁ", "ASSESSMENT COUNCIL"),
     "recipients": ("Nơi nhận:", "Recipients:"),
-    "archive": ("- Lưu: VT.", "- Archive: office."),
+    "archive": ("- Lưu: VT, {unit}.", "- Archive: office, {unit}."),
     "on_behalf": ("TM. ỦY BAN NHÂN DÂN", "ON BEHALF OF THE PEOPLE'S COMMITTEE"),
-    "seal_hint": ("(Ký, ghi rõ họ tên, đóng dấu)", "(Signature, full name, seal)"),
+    "chair_title": ("CHỦ TỊCH", "CHAIRPERSON"),
+    "for_chair": ("KT. CHỦ TỊCH", "FOR THE CHAIRPERSON"),
+    "vice_title": ("PHÓ CHỦ TỊCH", "VICE CHAIRPERSON"),
     "sign_hint": ("(Ký, ghi rõ họ tên)", "(Signature, full name)"),
-    # Footer and watermark
-    "page": ("Trang {page}/{pages}", "Page {page}/{pages}"),
-    "chain": ("Chuỗi nhật ký: #{id} {hash}", "Audit chain: #{id} {hash}"),
-    "draft": ("DỰ THẢO / DRAFT", "DỰ THẢO / DRAFT"),
-    # Request letter
+    "draft": ("DỰ THẢO", "DRAFT"),
+    "vn_time": ("giờ Việt Nam", "Vietnam time"),
+    # Request letter (only for a round whose result is recognised)
     "letter_type": ("TỜ TRÌNH", "REQUEST LETTER"),
     "letter_subject": (
         "Về việc đề nghị công nhận {ward} đạt chuẩn phù hợp với trẻ em {round}",
@@ -73,12 +83,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Criteria with 0 points: {count};",
     ),
     "letter_verdict": ("Kết quả tự đánh giá: {verdict}.", "Self-assessment result: {verdict}."),
-    "letter_not_ready": (
-        "Lưu ý: theo kết quả tự đánh giá, phường chưa đủ điều kiện công nhận (xem Báo cáo, "
-        "mục II). Tờ trình chỉ gửi khi Hội đồng kết luận đạt chuẩn.",
-        "Note: by its self-assessment the ward does not yet qualify (see the Report, part II). "
-        "Send this letter only once the council concludes that it qualifies.",
-    ),
     "enclosed": ("Hồ sơ kèm theo gồm:", "Enclosed:"),
     "enclosed_items": (
         "Báo cáo kết quả đánh giá (kèm bảng điểm, nguồn số liệu);|"
@@ -88,158 +92,37 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "letter_close": (
         "Kính trình {authority} xem xét, quyết định./.",
-        "Respectfully submitted to {authority} for consideration and decision.",
+        "Respectfully submitted to {authority} for consideration and decision./.",
     ),
-    "letter_recipients": ("- Như trên;|- TT Đảng ủy, HĐND phường (b/c);", "- As above;"),
-    # Assessment report
-    "report_type": ("BÁO CÁO", "REPORT"),
-    "report_subject": (
-        "Kết quả đánh giá phường phù hợp với trẻ em {round}",
-        "Results of the child-friendly ward assessment, {round}",
-    ),
-    "report_intro": (
-        "Thực hiện Quyết định số 06/2019/QĐ-TTg ngày 03/01/2019 của Thủ tướng Chính phủ, {body} "
-        "báo cáo kết quả đánh giá {ward} theo 13 tiêu chí, kỳ đánh giá từ {start} đến {end}, "
-        "áp dụng bộ quy tắc chấm điểm phiên bản {version}, loại địa bàn: {locality}.",
-        "Under Decision 06/2019/QĐ-TTg of 3 January 2019 of the Prime Minister, {body} reports "
-        "the assessment of {ward} against the 13 criteria for the period {start} to {end}, "
-        "scored with rule set version {version}, locality type: {locality}.",
-    ),
-    "sec_scores": ("I. KẾT QUẢ CHẤM ĐIỂM 13 TIÊU CHÍ", "I. SCORES OF THE 13 CRITERIA"),
-    "col_no": ("TT", "No."),
-    "col_criterion": ("Tiêu chí", "Criterion"),
-    "col_unit": ("Đơn vị phụ trách", "Owner unit"),
-    "col_max": ("Điểm tối đa", "Max"),
-    "col_points": ("Điểm đạt", "Points"),
-    "col_prov": ("Tạm tính", "Provis."),
-    "total_row": ("Tổng cộng", "Total"),
-    "threshold_row": ("Ngưỡng công nhận ({locality})", "Threshold ({locality})"),
-    "provisional_note": (
-        "(*) Điểm tạm tính, cần đối chiếu Quyết định 06/QĐ-TTg, Điều 2 khoản 2.",
-        "(*) Provisional points: check against Decision 06/QĐ-TTg, Art. 2(2).",
-    ),
-    "sec_verdict": ("II. KẾT LUẬN", "II. CONCLUSION"),
-    "verdict_yes": ("ĐẠT chuẩn phường phù hợp với trẻ em", "QUALIFIES as a child-friendly ward"),
-    "verdict_no": (
-        "CHƯA ĐẠT chuẩn phường phù hợp với trẻ em",
-        "DOES NOT YET QUALIFY as a child-friendly ward",
-    ),
-    "verdict_line": (
-        "Tổng điểm {total}/{max_total}, ngưỡng {threshold} điểm: {verdict}.",
-        "Total {total}/{max_total}, threshold {threshold}: {verdict}.",
-    ),
-    "reasons": ("Lý do:", "Reasons:"),
-    "sec_gaps": ("III. NHỮNG NỘI DUNG CÒN THIẾU", "III. WHAT IS MISSING"),
-    "gaps_none": (
-        "Không có nội dung cần bổ sung.",
-        "Nothing is missing.",
-    ),
-    "gaps_plan": (
-        "Để đạt ngưỡng (còn thiếu {shortfall} điểm), cần:",
-        "To reach the threshold ({shortfall} points short):",
-    ),
-    "gaps_unreachable": (
-        "Không thể đạt ngưỡng trong kỳ này chỉ bằng các số liệu còn thay đổi được.",
-        "The threshold cannot be reached this round by the figures that can still change.",
-    ),
-    "gaps_missing": ("Số liệu còn thiếu: {keys}", "Figures still missing: {keys}"),
-    "sec_survey": (
-        "IV. KHẢO SÁT MỨC ĐỘ HÀI LÒNG (TIÊU CHÍ 13)",
-        "IV. SATISFACTION SURVEY (CRITERION 13)",
-    ),
-    "survey_none": ("Chưa có số liệu khảo sát.", "No survey figures yet."),
-    "survey_method": (
-        "Đối tượng: trẻ em từ {ages} tuổi và người dân từ 16 tuổi trở lên tại {groups} tổ dân "
-        "phố{dates}. Hình thức: phiếu trực tuyến qua mã QR niêm yết tại từng tổ dân phố "
-        "({qr} phiếu) và phiếu giấy do cán bộ nhập ({paper} phiếu); không thu thập thông tin "
-        "cá nhân. Người trả lời được tính là hài lòng khi chọn mức {values} ở câu hỏi hài lòng "
-        'chung; tỷ lệ = số hài lòng / số trả lời hợp lệ (không tính "không biết"). Tỷ lệ tiêu '
-        "chí là {combine}. {flagged} phiếu bị gắn cờ (trả lời quá nhanh, trùng lặp...) không "
-        "được tính.",
-        "Respondents: children aged {ages} and residents aged 16 and over in {groups} residential "
-        "groups{dates}. Channels: online form reached by QR codes posted in each group ({qr} "
-        "forms) and paper forms entered by staff ({paper} forms); no personal data collected. "
-        "A respondent is satisfied when answering {values} to the overall question; rate = "
-        'satisfied / valid answers ("don\'t know" excluded). The criterion rate is {combine}. '
-        "{flagged} flagged responses (too fast, duplicates...) are excluded.",
-    ),
-    "survey_dates": (", từ {start} đến {end}", ", from {start} to {end}"),
-    "combine_mean": (
-        "trung bình cộng tỷ lệ của hai nhóm",
-        "the mean of the two groups' rates",
-    ),
-    "combine_pooled": ("tỷ lệ chung của mọi phiếu", "the pooled rate of all answers"),
-    "col_audience": ("Nhóm", "Group"),
-    "col_valid": ("Phiếu hợp lệ", "Valid"),
-    "col_target": ("Cỡ mẫu cần", "Target"),
-    "col_satisfied": ("Hài lòng", "Satisfied"),
-    "col_rate": ("Tỷ lệ (KTC {conf}%)", "Rate ({conf}% CI)"),
-    "col_rate_w": ("Có trọng số (KTC {conf}%)", "Weighted ({conf}% CI)"),
-    "aud_child": ("Trẻ em", "Children"),
-    "aud_resident": ("Người dân", "Residents"),
-    "aud_combined": ("Tiêu chí 13", "Criterion 13"),
-    "survey_points": (
-        "Điểm tiêu chí 13: {points} điểm (theo tỷ lệ không trọng số; theo tỷ lệ có trọng số: "
-        "{points_w} điểm). Cỡ mẫu cần cho sai số ±{margin} điểm phần trăm ở độ tin cậy "
-        "{conf}%.",
-        "Criterion 13: {points} points (from the unweighted rate; from the weighted rate: "
-        "{points_w}). Target sample for a margin of ±{margin} percentage points at {conf}% "
-        "confidence.",
-    ),
-    "survey_certainty": (
-        "Độ chắc chắn: xác suất tỷ lệ thực đạt khung {points} điểm là {prob}% (theo từng khung: "
-        "{bands}).",
-        "Certainty: the probability that the true rate earns {points} points is {prob}% "
-        "(by band: {bands}).",
-    ),
-    "survey_settled": (
-        "Khoảng tin cậy nằm trọn trong một khung điểm.",
-        "The interval lies within a single band.",
-    ),
-    "band_prob": ("{points} điểm: {prob}%", "{points} points: {prob}%"),
-    "sec_sources": ("V. NGUỒN SỐ LIỆU", "V. DATA SOURCES"),
-    "col_input": ("Số liệu", "Figure"),
-    "col_value": ("Giá trị", "Value"),
-    "col_note": ("Nguồn, ghi chú", "Source, note"),
-    "col_entered": ("Người nhập, ngày", "Entered by, on"),
-    "sources_none": ("Chưa có ghi chú nguồn số liệu.", "No source notes yet."),
-    "sec_integrity": ("VI. THÔNG TIN XÁC THỰC", "VI. INTEGRITY"),
-    "integrity": (
-        "Bộ quy tắc: {version} (SHA-256 {rules_hash}). Mã băm số liệu đầu vào: {inputs_hash}. "
-        "Trạng thái: {stage}.",
-        "Rule set: {version} (SHA-256 {rules_hash}). Inputs hash: {inputs_hash}. Stage: {stage}.",
-    ),
-    "locked_by": (
-        "Đã khóa bởi {name} lúc {at}.",
-        "Locked by {name} at {at}.",
-    ),
-    "not_locked": (
-        "Kết quả chưa được khóa: văn bản là dự thảo.",
-        "The score is not locked: this document is a draft.",
-    ),
-    "report_recipients": (
-        "- {authority} (b/c);|- TT Đảng ủy, HĐND phường (b/c);|- Thành viên Hội đồng đánh giá;",
-        "- {authority} (report);|- Members of the assessment council;",
+    "letter_recipients": (
+        "- Như trên;|- Thường trực Đảng ủy, HĐND phường (để báo cáo);",
+        "- As above;|- Standing committees of the ward's Party and People's Council (report);",
     ),
     # Council minutes
+    # Council minutes (Decree 30/2020, Appendix I, form 1.9)
     "minutes_type": ("BIÊN BẢN", "MINUTES"),
     "minutes_subject": (
         "Họp Hội đồng đánh giá phường phù hợp với trẻ em {round}",
         "Meeting of the child-friendly ward assessment council, {round}",
     ),
-    "minutes_open": (
-        "Hôm nay, vào hồi ...... giờ ...... {date}, tại {place}, Hội đồng đánh giá {ward} phù "
-        "hợp với trẻ em tiến hành họp đánh giá kết quả thực hiện 13 tiêu chí.",
-        "Today, at ...... h ......, {date}, at {place}, the assessment council of {ward} met to "
-        "assess the 13 criteria.",
+    "minutes_time": (
+        "Thời gian bắt đầu: ...... giờ ...... phút, {date}.",
+        "Started at: ...... h ......, {date}.",
     ),
-    "sec_attendance": ("I. THÀNH PHẦN", "I. ATTENDANCE"),
-    "chair": ("Chủ trì: {name}, {title} - Chủ tịch Hội đồng.", "Chair: {name}, {title}."),
-    "members": ("Thành viên Hội đồng:", "Council members:"),
-    "secretary": (
-        "Thư ký: ..........................................................",
-        "Secretary: ......................................................",
+    "minutes_place": ("Địa điểm: {place}.", "Place: {place}."),
+    "sec_attendance": ("I. THÀNH PHẦN THAM DỰ", "I. ATTENDANCE"),
+    "chair": ("Chủ trì: {name}, {title}, Chủ tịch Hội đồng.", "Chair: {name}, {title}."),
+    "members": (
+        "Thành viên Hội đồng ({present}/{total} có mặt):",
+        "Council members ({present}/{total} present):",
     ),
+    "members_unknown": ("Thành viên Hội đồng:", "Council members:"),
+    "absent": ("vắng mặt", "absent"),
+    "no_members": (
+        "Danh sách thành viên Hội đồng chưa được nhập vào hệ thống.",
+        "The council's members have not been entered in the system.",
+    ),
+    "secretary": ("Thư ký: {name}.", "Secretary: {name}."),
     "sec_content": ("II. NỘI DUNG", "II. PROCEEDINGS"),
     "minutes_review": (
         "Hội đồng đã xem xét báo cáo, số liệu và nguồn số liệu của từng tiêu chí do các đơn vị "
@@ -248,48 +131,57 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The council reviewed the report, each criterion's figures and sources from the owner "
         "units and the satisfaction survey (criterion 13), and records these scores:",
     ),
+    "minutes_lacks": ("Những nội dung phường còn thiếu:", "What the ward still lacks:"),
     "opinions": ("Ý kiến của các thành viên:", "Members' remarks:"),
     "sec_conclusion": ("III. KẾT LUẬN", "III. CONCLUSION"),
     "minutes_result": (
-        "Kết quả tự đánh giá theo hệ thống: {verdict} ({total}/{max_total} điểm, ngưỡng "
-        "{threshold}).",
-        "Result computed by the system: {verdict} ({total}/{max_total}, threshold {threshold}).",
+        "Kết quả tự đánh giá: {verdict} ({total}/{max_total} điểm, ngưỡng công nhận "
+        "{threshold} điểm).",
+        "Self-assessment result: {verdict} ({total}/{max_total}, threshold {threshold}).",
     ),
     "minutes_vote": (
-        "Hội đồng thống nhất:  □ Đạt chuẩn     □ Chưa đạt chuẩn.  Số thành viên biểu quyết "
-        "đồng ý: ......../........",
-        "The council resolves:  □ Qualifies     □ Does not qualify.  Members in favour: "
-        "......../........",
+        "Kết quả biểu quyết: {yes}/{present} thành viên có mặt tán thành, {no} không tán "
+        "thành{abstained}.",
+        "Vote: {yes} of the {present} members present in favour, {no} against{abstained}.",
     ),
-    "approvals": ("Các bước đã phê duyệt trên hệ thống:", "Approvals recorded in the system:"),
+    "minutes_abstained": (", {count} không biểu quyết", ", {count} abstaining"),
+    "minutes_vote_blank": (
+        "Kết quả biểu quyết: ...... thành viên tán thành, ...... không tán thành.",
+        "Vote: ...... in favour, ...... against.",
+    ),
+    "minutes_next_yes": (
+        "Hội đồng thống nhất đề nghị {body} hoàn thiện hồ sơ, niêm yết công khai kết quả và "
+        "trình {authority} xem xét, công nhận.",
+        "The council agrees that {body} completes the dossier, posts the result publicly and "
+        "submits it to {authority} for recognition.",
+    ),
+    "minutes_next_no": (
+        "Phường chưa đủ điều kiện đề nghị công nhận. Hội đồng đề nghị các đơn vị phụ trách "
+        "khắc phục những nội dung còn thiếu nêu trên trong kỳ đánh giá tiếp theo.",
+        "The ward does not yet qualify for recognition. The council asks the owner units to "
+        "remedy what is missing above before the next assessment.",
+    ),
+    "approvals": (
+        "Các bước đã ghi nhận trên hệ thống (giờ Việt Nam):",
+        "Steps recorded in the system (Vietnam time):",
+    ),
     "minutes_close": (
-        "Cuộc họp kết thúc vào hồi ...... giờ ...... cùng ngày. Biên bản đã được đọc lại cho các "
-        "thành viên cùng nghe và nhất trí ký tên.",
+        "Cuộc họp kết thúc vào ...... giờ ...... phút cùng ngày. Biên bản đã được đọc lại cho "
+        "các thành viên cùng nghe và nhất trí ký tên./.",
         "The meeting closed at ...... h ...... the same day. The minutes were read out and "
-        "signed by the members.",
+        "signed by the members./.",
     ),
     "sig_secretary": ("THƯ KÝ", "SECRETARY"),
     "sig_chair": ("CHỦ TỊCH HỘI ĐỒNG", "CHAIR OF THE COUNCIL"),
     "col_name": ("Họ và tên", "Name"),
-    "col_title": ("Chức vụ", "Title"),
+    "col_title": ("Chức vụ", "Position"),
     "col_signature": ("Ký tên", "Signature"),
     "members_sign": ("Chữ ký của các thành viên Hội đồng:", "Signatures of the council members:"),
     "yes": ("có", "yes"),
     "no": ("không", "no"),
-    # XLSX
-    "sheet_scores": ("Bảng điểm", "Scores"),
-    "sheet_sources": ("Nguồn số liệu", "Data sources"),
-    "sheet_survey": ("Khảo sát", "Survey"),
-    "col_id": ("Mã", "Id"),
-    "col_indicator": ("Chỉ số", "Indicator"),
-    "col_measured": ("Giá trị đo", "Measured"),
-    "verdict": ("Kết luận", "Verdict"),
-    "col_low": ("Cận dưới", "Low"),
-    "col_high": ("Cận trên", "High"),
-    "col_population": ("Dân số", "Population"),
-    "col_unit_of": ("Đơn vị tính", "Unit"),
-    "col_updated": ("Cập nhật", "Updated"),
 }
+
+TEXTS: dict[str, tuple[str, str]] = {**_COMMON, **REPORT_TEXTS, **NOTICE_TEXTS}
 
 
 def text(key: str, lang: str, **params: object) -> str:
@@ -304,19 +196,36 @@ def lines(key: str, lang: str, **params: object) -> list[str]:
     return text(key, lang, **params).split("|")
 
 
+def vietnam_time(moment: datetime) -> datetime:
+    """A stored moment in Vietnam time; a naive moment is read as UTC (how the app stores them)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(VIETNAM)
+
+
+def vietnam_date(moment: datetime | date | None) -> date | None:
+    """The calendar day of a moment in Vietnam (a date is returned as it is)."""
+    if moment is None or not isinstance(moment, datetime):
+        return moment
+    return vietnam_time(moment).date()
+
+
 def date_text(day: date | None, lang: str) -> str:
-    """ "ngày 28 tháng 11 năm 2024" / "28 November 2024"; dots to fill by hand when None."""
+    """ "ngày 02 tháng 12 năm 2026" / "2 December 2026"; dots to fill by hand when None."""
     if day is None:
         return "ngày ...... tháng ...... năm ......" if lang != "en" else "...... 20......"
+    if isinstance(day, datetime):
+        day = vietnam_time(day).date()
     if lang == "en":
         return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
     return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
 
 
 def short_date(day: date | datetime | None, lang: str) -> str:
-    """ "28/11/2024" (vi) or "2024-11-28" (en); "" when None; a moment adds its time."""
+    """ "02/12/2026" (vi) or "2026-12-02" (en); "" when None; a moment adds its Vietnam time."""
     if day is None:
         return ""
+    if isinstance(day, datetime):
+        day = vietnam_time(day)
     stamp = day.strftime("%Y-%m-%d") if lang == "en" else day.strftime("%d/%m/%Y")
     if isinstance(day, datetime):
         stamp += day.strftime(" %H:%M")

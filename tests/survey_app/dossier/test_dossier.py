@@ -1,187 +1,223 @@
-"""The dossier PDF and score XLSX: figures, conventions, watermark, layout and export escaping."""
+"""The dossier PDF: the right documents for the result, Decree 30 conventions, people, no keys."""
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import io
-import re
 import unicodedata
 
 import pytest
-from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from assessment import Text
-from survey_app.core.exports import csv_bytes, safe_cell, safe_csv_row
-from survey_app.dossier.data import DossierData, SourceNote, example_dossier
-from survey_app.dossier.pdf import render_dossier_pdf, render_score_xlsx
-
-INJECTIONS = ('=HYPERLINK("http://x.invalid","bấm")', "+1", "-2", "@SUM(A1:A2)", "\tx", "\rx")
+from survey_app.demo.dossier_example import example_dossier
+from survey_app.dossier.data import LETTER, MINUTES, REPORT, DossierData, Override, SourceNote
+from survey_app.dossier.pdf import render_dossier_pdf
+from tests.survey_app.dossier.helpers import ENGLISH_KEYS, leaked_keys, pdf_pages, pdf_text
 
 
 @pytest.fixture(scope="module")
-def draft() -> DossierData:
+def failing() -> DossierData:
     return example_dossier()
 
 
 @pytest.fixture(scope="module")
-def draft_pdf(draft: DossierData) -> bytes:
-    return render_dossier_pdf(draft)
+def passing() -> DossierData:
+    return example_dossier(passing=True)
 
 
-def pdf_text(pdf: bytes) -> tuple[str, int]:
-    """All extracted text (NFC, whitespace collapsed) and the page count."""
-    reader = PdfReader(io.BytesIO(pdf))
-    raw = "\n".join(page.extract_text() or "" for page in reader.pages)
-    return " ".join(unicodedata.normalize("NFC", raw).split()), len(reader.pages)
+@pytest.fixture(scope="module")
+def failing_pdf(failing: DossierData) -> bytes:
+    return render_dossier_pdf(failing)
 
 
-def test_pdf_carries_figures_and_conventions(draft: DossierData, draft_pdf: bytes) -> None:
-    text, pages = pdf_text(draft_pdf)
-    card = draft.scorecard
-    assert f"Tổng điểm {card.total}/{card.max_total}, ngưỡng {card.threshold} điểm" in text
+@pytest.fixture(scope="module")
+def passing_pdf(passing: DossierData) -> bytes:
+    return render_dossier_pdf(passing)
+
+
+def test_the_data_says_which_documents_a_round_gets(failing, passing):
+    assert not failing.scorecard.recognised and failing.documents == (REPORT, MINUTES)
+    assert passing.scorecard.recognised and passing.documents == (LETTER, REPORT, MINUTES)
+
+
+def test_a_failing_round_gets_no_request_letter(failing, failing_pdf):
+    text = pdf_text(failing_pdf)
+    assert "TỜ TRÌNH" not in text and "Kính gửi" not in text
+    assert "kính trình" not in text.lower() and "xem xét, công nhận" not in text
+    assert "Tờ trình chỉ gửi" not in text  # no "only send if passed" note anywhere
+    assert "BÁO CÁO" in text and "BIÊN BẢN" in text
     assert "CHƯA ĐẠT chuẩn phường phù hợp với trẻ em" in text
-    for reason in card.reasons:
-        assert reason.message("vi") in text
-    assert "UBND PHƯỜNG DĨNH KẾ" in text and "phường Dĩnh Kế" in text
-    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
-    assert "Độc lập - Tự do - Hạnh phúc" in text
-    assert "Nơi nhận:" in text and "TM. ỦY BAN NHÂN DÂN" in text
-    assert "Dĩnh Kế, ngày 28 tháng 11 năm 2024" in text
-    assert "Số: ....../BC-UBND" in text
-    for title in ("TỜ TRÌNH", "BÁO CÁO", "BIÊN BẢN"):
-        assert title in text
-    head_id, head_hash = draft.audit_head
-    assert text.count(f"Chuỗi nhật ký: #{head_id} {head_hash[:16]}") >= pages
-    assert "Điểm tạm tính, cần đối chiếu Quyết định 06/QĐ-TTg, Điều 2 khoản 2" in text
-    assert 5 <= pages <= 15
+    # What it lacks: the shortfall and the steps, in the report and again in the minutes.
+    assert text.count("còn thiếu 65 điểm") >= 2
+    assert "Những nội dung phường còn thiếu:" in text
+    assert "Phường chưa đủ điều kiện đề nghị công nhận" in text
 
 
-def test_every_page_has_footer_numbered(draft_pdf: bytes) -> None:
-    reader = PdfReader(io.BytesIO(draft_pdf))
-    total = len(reader.pages)
-    for number, page in enumerate(reader.pages, start=1):
-        assert f"Trang {number}/{total}" in (page.extract_text() or "")
+def test_a_passing_round_gets_the_letter_first(passing, passing_pdf):
+    pages = pdf_pages(passing_pdf)
+    assert "TỜ TRÌNH" in pages[0]
+    assert "Kính gửi: Chủ tịch UBND thành phố Bắc Giang." in pages[0]
+    assert "ĐẠT chuẩn phường phù hợp với trẻ em" in pages[0]
+    assert "CHƯA ĐẠT" not in " ".join(pages)
 
 
-def test_survey_section_printed(draft: DossierData, draft_pdf: bytes) -> None:
-    text, _ = pdf_text(draft_pdf)
-    assert draft.survey is not None
-    assert "KHẢO SÁT MỨC ĐỘ HÀI LÒNG (TIÊU CHÍ 13)" in text
+def test_header_number_date_and_signer_follow_decree_30(passing_pdf):
+    first = pdf_pages(passing_pdf)[0]
+    assert "ỦY BAN NHÂN DÂN PHƯỜNG DĨNH KẾ" in first
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc" in first
+    # Typed "15/TTr-UBND": printed once; the letter is dated from the recorded send date.
+    assert first.count("15/TTr-UBND") == 1 and "Số: 15/TTr-UBND" in first
+    assert "TTr-UBND/TTr-UBND" not in first
+    assert "Dĩnh Kế, ngày 09 tháng 12 năm 2024" in first
+    assert "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH" in first
+    assert "Vũ Văn Trung" in first
+    assert "Nơi nhận: - Như trên;" in first and "- Lưu: VT, VHXH." in first
+    assert "......" not in first  # nothing left to fill by hand on the letter
+
+
+def test_every_document_is_numbered_on_its_own_from_page_two():
+    pdf = render_dossier_pdf(example_dossier(passing=True, verified=True))
+    reader = PdfReader(io.BytesIO(pdf))
+    starts = [
+        i
+        for i, page in enumerate(reader.pages)
+        if any(t in (page.extract_text() or "") for t in ("TỜ TRÌNH", "BÁO CÁO\n", "BIÊN BẢN"))
+    ]
+    assert len(starts) == 3 and starts[0] == 0
+    margins = [top_margin_text(page) for page in reader.pages]
+    for start, end in zip(starts, [*starts[1:], len(margins)], strict=True):
+        assert margins[start] == ""  # no number on a document's first page
+        for number, margin in enumerate(margins[start + 1 : end], start=2):
+            assert margin == str(number)
+
+
+def top_margin_text(page: object) -> str:
+    """The text drawn in the page's top margin (above 277 mm from the bottom)."""
+    found: list[str] = []
+
+    def visit(text: str, cm: object, tm: list[float], *_: object) -> None:
+        if text.strip() and tm[5] > 277 * 72 / 25.4:
+            found.append(text.strip())
+
+    page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
+    return " ".join(found)
+
+
+def test_report_number_typed_bare_gets_its_symbol(failing_pdf):
+    first = pdf_pages(failing_pdf)[0]
+    assert "Số: 12/BC-UBND" in first and "Dĩnh Kế, ngày 28 tháng 11 năm 2024" in first
+
+
+def test_minutes_list_the_council_as_people(failing, failing_pdf):
+    text = pdf_text(failing_pdf)
+    assert "Chủ trì: Vũ Văn Trung, Phó Chủ tịch UBND phường, Chủ tịch Hội đồng." in text
+    assert "Thành viên Hội đồng (5/6 có mặt):" in text
+    for member in failing.council.members:
+        assert f"{member.name}, {member.position}" in text
+    assert "Hoàng Thị Lan, Hiệu trưởng Trường THCS Dĩnh Kế, Ủy viên (vắng mặt)" in text
+    assert "Kết quả biểu quyết: 0/5 thành viên có mặt tán thành, 5 không tán thành." in text
+    assert "Thư ký: Đỗ Minh Tuấn." in text
+    assert "CHỦ TỊCH HỘI ĐỒNG" in text
+    # The signature sheet: every member present, with the position in the "Chức vụ" column.
+    sheet = text[text.index("Chữ ký của các thành viên Hội đồng") :]
+    for i, member in enumerate(m for m in failing.council.members if m.attended):
+        assert f"{i + 1} {member.name} {member.position}" in sheet
+    assert "Hoàng Thị Lan" not in sheet
+
+
+def test_minutes_print_recorded_times_in_vietnam_time(failing_pdf):
+    text = pdf_text(failing_pdf)
+    # Stored 2024-11-26 23:40 UTC: 06:40 the next morning in Vietnam.
+    assert "Phê duyệt lần 1: Vũ Văn Trung, 27/11/2024 06:40" in text
+    assert "26/11/2024" not in text
+    assert "(giờ Việt Nam)" in text
+    assert "Đã khóa bởi Vũ Văn Trung lúc 27/11/2024 10:20 (giờ Việt Nam)." in text
+
+
+def test_no_internal_key_in_print(failing_pdf, passing_pdf):
+    for pdf in (failing_pdf, passing_pdf):
+        text = pdf_text(pdf)
+        assert leaked_keys(text) == []
+        assert "Chung" in text  # the shared figures' row, where the "ward" key used to be
+        assert "Bước hiện tại của hồ sơ: đ" in text  # the step in words, not its key
+        assert "Chuỗi nhật ký" not in text and "(Ký, ghi rõ họ tên, đóng dấu)" not in text
+
+
+def test_draft_mark_on_every_page_iff_provisional_rows(failing_pdf):
+    pages = pdf_pages(failing_pdf)
+    assert all("DỰ THẢO" in page for page in pages)
+    text = " ".join(pages)
+    assert "PHỤ LỤC. CÁC DÒNG QUY TẮC TẠM TÍNH" in text
+    assert "Chỉ số: Tỷ suất trẻ em bị tai nạn, thương tích trên 1.000 trẻ em" in text
+    assert "*" not in text  # no asterisk on every criterion any more
+    verified = example_dossier(passing=True, verified=True)
+    assert not verified.provisional and not verified.draft
+    clean = pdf_pages(render_dossier_pdf(verified))
+    assert not any("DỰ THẢO" in page for page in clean)
+    assert "TẠM TÍNH" not in " ".join(clean)
+
+
+def test_an_unlocked_score_is_a_draft_even_with_verified_rules():
+    data = example_dossier(passing=True, verified=True, locked=False)
+    assert data.draft
+    assert all("DỰ THẢO" in page for page in pdf_pages(render_dossier_pdf(data)))
+
+
+def test_a_recorded_override_is_printed_and_lifts_the_mark():
+    data = example_dossier(passing=True, override=True)
+    assert isinstance(data.override, Override) and not data.draft
+    text = pdf_text(render_dossier_pdf(data))
+    assert "theo quyết định của Nguyễn Văn Quản trị ngày 08/12/2024 09:00" in text
+    assert "Lý do: Bảng điểm chính thức đã đối chiếu tại Sở Y tế" in text
+    assert "DỰ THẢO" not in text and "PHỤ LỤC. CÁC DÒNG QUY TẮC TẠM TÍNH" in text
+
+
+def test_report_carries_the_figures(failing, failing_pdf):
+    text = pdf_text(failing_pdf)
+    card = failing.scorecard
+    assert f"Tổng điểm {card.total}/{card.max_total}, ngưỡng {card.threshold} điểm" in text
     assert "82,5% (76,3–87,2)" in text  # children, unweighted, with its 95% interval
-    assert "Có trọng số (KTC 95%)" in text
-    assert f"{draft.survey.qr_responses} phiếu" in text
-    assert f"{draft.survey.flagged_excluded} phiếu bị gắn cờ" in text
-
-
-def test_draft_watermark_iff_not_locked(draft_pdf: bytes) -> None:
-    locked_text, _ = pdf_text(render_dossier_pdf(example_dossier(locked=True)))
-    draft_text, _ = pdf_text(draft_pdf)
-    assert "DỰ THẢO / DRAFT" in draft_text
-    assert "DRAFT" not in locked_text and "DỰ THẢO" not in locked_text
-    assert "Đã khóa bởi Vũ Văn Trung" in locked_text
-
-
-def test_long_criterion_name_wraps_and_all_rows_print(draft: DossierData) -> None:
-    long_name = "Tiêu chí thử nghiệm có tên rất dài " * 8
-    criteria = list(draft.scorecard.criteria)
-    criteria[0] = dataclasses.replace(criteria[0], name=Text(long_name, long_name))
-    card = dataclasses.replace(draft.scorecard, criteria=tuple(criteria))
-    text, _ = pdf_text(render_dossier_pdf(dataclasses.replace(draft, scorecard=card)))
-    for c in criteria[1:]:
-        assert c.name.vi in text
-    assert "Tiêu chí thử nghiệm có tên rất dài Tiêu chí" in text  # wrapped, not cut
+    assert "301 phiếu" in text and "7 phiếu bị gắn cờ" in text
+    assert "niêm yết công khai từ ngày 28/11/2024 đến ngày 07/12/2024" in text
     assert text.count("Tổng cộng") == 2  # report and minutes tables both complete
 
 
-def test_user_text_is_escaped_in_pdf(draft: DossierData) -> None:
+def test_long_criterion_name_wraps_and_all_rows_print(failing):
+    long_name = "Tiêu chí thử nghiệm có tên rất dài " * 8
+    criteria = list(failing.scorecard.criteria)
+    criteria[0] = dataclasses.replace(criteria[0], name=Text(long_name, long_name))
+    card = dataclasses.replace(failing.scorecard, criteria=tuple(criteria))
+    text = pdf_text(render_dossier_pdf(dataclasses.replace(failing, scorecard=card)))
+    for c in criteria[1:]:
+        assert c.name.vi in text
+    assert "Tiêu chí thử nghiệm có tên rất dài Tiêu chí" in text  # wrapped, not cut
+
+
+def test_user_text_is_escaped(failing):
     note = SourceNote("c2", "c2.births", "Số trẻ sinh", "61", "Sổ <hộ tịch> & báo cáo", "trẻ em")
-    text, _ = pdf_text(render_dossier_pdf(dataclasses.replace(draft, source_notes=(note,))))
+    text = pdf_text(render_dossier_pdf(dataclasses.replace(failing, source_notes=(note,))))
     assert "Sổ <hộ tịch> & báo cáo" in text
 
 
-def test_decomposed_input_prints_nfc(draft: DossierData) -> None:
+def test_decomposed_input_prints_nfc(failing):
     ward = unicodedata.normalize("NFD", "Phường Dĩnh Kế")
-    text, _ = pdf_text(render_dossier_pdf(dataclasses.replace(draft, ward_name=ward)))
-    assert "phường Dĩnh Kế" in text
+    text = pdf_text(render_dossier_pdf(dataclasses.replace(failing, ward_name=ward)))
+    assert "phường Dĩnh Kế" in text and "PHƯỜNG DĨNH KẾ" in text
 
 
-def test_english_version() -> None:
-    data = example_dossier(language="en")
-    text, pages = pdf_text(render_dossier_pdf(data))
-    card = data.scorecard
-    assert f"Total {card.total}/{card.max_total}, threshold {card.threshold}" in text
-    assert "DOES NOT YET QUALIFY" in text
-    assert "SOCIALIST REPUBLIC OF VIET NAM" in text and "Recipients:" in text
-    assert f"Audit chain: #{data.audit_head[0]}" in text
-    assert "Page 1/" in text and 5 <= pages <= 15
-    assert card.reasons[0].message("en") in text
+def test_a_parent_body_heads_the_issuer(failing):
+    data = dataclasses.replace(failing, ward_admin_parent="UBND THÀNH PHỐ BẮC GIANG")
+    first = pdf_pages(render_dossier_pdf(data))[0]
+    assert "UBND THÀNH PHỐ BẮC GIANG UBND PHƯỜNG DĨNH KẾ" in first
 
 
-def _sheets(data: DossierData) -> dict[str, list[tuple[object, ...]]]:
-    book = load_workbook(io.BytesIO(render_score_xlsx(data)))
-    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets}
-
-
-def test_xlsx_matches_scorecard(draft: DossierData) -> None:
-    book = load_workbook(io.BytesIO(render_score_xlsx(draft)))
-    assert book.sheetnames == ["Bảng điểm", "Nguồn số liệu", "Khảo sát"]
-    scores = book["Bảng điểm"]
-    assert scores.freeze_panes == "A2" and scores["A1"].font.bold
-    rows = list(scores.iter_rows(values_only=True))
-    by_id = {r[1]: r for r in rows[1:] if r[1]}
-    for c in draft.scorecard.criteria:
-        row = by_id[c.id]
-        assert (row[0], row[2], row[5], row[6]) == (c.number, c.name.vi, c.max_points, c.points)
-        assert row[7] == ("" if c.verified else "*") or (c.verified and row[7] is None)
-    total = next(r for r in rows if r[2] == "Tổng cộng")
-    assert (total[5], total[6]) == (draft.scorecard.max_total, draft.scorecard.total)
-    assert any(r[6] == draft.scorecard.threshold for r in rows if r[2] and "Ngưỡng" in r[2])
-    assert any(r[3] and "CHƯA ĐẠT" in r[3] for r in rows)
-    survey = list(book["Khảo sát"].iter_rows(values_only=True))
-    assert draft.survey is not None
-    assert survey[1][1] == draft.survey.audiences[0].respondents
-
-
-@pytest.mark.parametrize("value", INJECTIONS)
-def test_xlsx_stores_formula_like_notes_as_text(draft: DossierData, value: str) -> None:
-    note = SourceNote("c2", "c2.births", value, value, value, "", value)
-    book = load_workbook(
-        io.BytesIO(render_score_xlsx(dataclasses.replace(draft, source_notes=(note,))))
-    )
-    row = next(book["Nguồn số liệu"].iter_rows(min_row=2, max_row=2))
-    for cell in row[2:7]:
-        if cell.value in (None, ""):
-            continue
-        assert cell.data_type == "s", cell.value
-        # XML reads a carriage return back as a line feed; the quote prefix is what matters.
-        assert cell.value == "'" + value.replace("\r", "\n")
-    raw = render_score_xlsx(dataclasses.replace(draft, source_notes=(note,)))
-    assert b"<f>" not in _sheet_xml(raw)
-
-
-def _sheet_xml(xlsx: bytes) -> bytes:
-    import zipfile
-
-    with zipfile.ZipFile(io.BytesIO(xlsx)) as z:
-        return b"".join(z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
-
-
-@pytest.mark.parametrize("value", INJECTIONS)
-def test_safe_cell_neutralises(value: str) -> None:
-    assert safe_cell(value) == "'" + value
-    assert safe_csv_row([value, 3, None]) == ["'" + value, 3, ""]
-
-
-@pytest.mark.parametrize("value", ["Sổ hộ tịch", "a=b", "", "1-2", -2, 3.5, None, True])
-def test_safe_cell_leaves_harmless_values(value: object) -> None:
-    assert safe_cell(value) == value
-
-
-def test_csv_bytes_escapes_and_keeps_vietnamese() -> None:
-    data = csv_bytes([["Ghi chú", "Số"], ["=1+1", -2], ["Dĩnh Kế", "@x"]])
-    assert data.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows == [["Ghi chú", "Số"], ["'=1+1", "-2"], ["Dĩnh Kế", "'@x"]]
-    assert not any(re.match(r"[=+@]", cell) for row in rows for cell in row)
+def test_english_version():
+    data = example_dossier(language="en", passing=True)
+    text = pdf_text(render_dossier_pdf(data))
+    assert "REQUEST LETTER" in text and "SOCIALIST REPUBLIC OF VIET NAM" in text
+    assert "ON BEHALF OF THE PEOPLE'S COMMITTEE FOR THE CHAIRPERSON VICE CHAIRPERSON" in text
+    assert "No.: 15/TTr-UBND" in text and "Dĩnh Kế, 9 December 2024" in text
+    assert "QUALIFIES as a child-friendly ward" in text and "DRAFT" in text
+    assert leaked_keys(text, ENGLISH_KEYS) == []
+    assert "Stage: " not in text and "Current step: dossier sent for recognition." in text
