@@ -224,7 +224,10 @@ def minutes(data: DossierData) -> Document:
     if council.approvals:
         blocks.append(para(text("approvals", lang), "plain"))
         blocks += [
-            para(f"- {a.role}: {a.name}, {short_date(a.at, lang)}", "bullet")
+            para(
+                f"- {a.role}: {', '.join(x for x in (a.name, short_date(a.at, lang)) if x)}",
+                "bullet",
+            )
             for a in council.approvals
         ]
     blocks.append(para(text("minutes_close", lang)))
@@ -260,7 +263,7 @@ def _member_signatures(data: DossierData) -> list[Block]:
     ]
     keys = ("col_no", "col_name", "col_title", "col_signature")
     grid = Grid(tuple(text(k, lang) for k in keys), tuple(rows), (10, 52, None, 45), row_height=13)
-    return [para(text("members_sign", lang), "plain"), grid]
+    return [para(text("members_sign", lang), "heading"), grid]
 
 
 BUILDERS = {LETTER: letter, REPORT: report, MINUTES: minutes}

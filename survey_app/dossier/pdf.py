@@ -242,8 +242,10 @@ def document_flowables(doc: Document, index: int) -> list[Flowable]:
     for i, block in enumerate(blocks):
         flowable = _block(block)
         following = blocks[i + 1] if i + 1 < len(blocks) else None
-        if isinstance(block, Para) and block.style == "heading" and isinstance(following, Para):
+        if isinstance(block, Para) and block.style == "heading" and _keeps(following):
             out.append(KeepTogether([flowable, _block(following)]))  # no heading left alone
+            if isinstance(following, Grid):
+                out.append(Spacer(1, 3 * mm))
             continue
         if i > 0 and out and _is_kept_pair(blocks, i):
             continue
@@ -253,10 +255,18 @@ def document_flowables(doc: Document, index: int) -> list[Flowable]:
     return out
 
 
+# A heading stays on the page of what follows it when that is a paragraph or a short table.
+_SHORT_TABLE = 15
+
+
+def _keeps(block: Block | None) -> bool:
+    return isinstance(block, Para) or (isinstance(block, Grid) and len(block.rows) <= _SHORT_TABLE)
+
+
 def _is_kept_pair(blocks: tuple[Block, ...], i: int) -> bool:
     """True when block ``i`` was already laid out together with the heading before it."""
     before = blocks[i - 1]
-    return isinstance(before, Para) and before.style == "heading" and isinstance(blocks[i], Para)
+    return isinstance(before, Para) and before.style == "heading" and _keeps(blocks[i])
 
 
 def render_bundle_pdf(bundle: Bundle) -> bytes:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey_app.audit import log as audit
+from survey_app.core.fonts import nfc
 from survey_app.core.permissions import roles_with
 from survey_app.dossier import data as dd
 from survey_app.dossier.texts import vietnam_date
@@ -31,11 +32,44 @@ APPROVAL_STEPS = {
 }
 
 
+# Display names that describe a role or an office, not a person (the demo's accounts carry
+# "Thành viên Hội đồng đánh giá", "Công chức Văn hóa - Xã hội"): never printed as a person.
+ROLE_LIKE_PREFIXES = (
+    "thành viên",
+    "quản trị",
+    "công chức",
+    "công an",
+    "trạm y tế",
+    "tổ trưởng",
+    "người xem",
+    "các trường",
+    "đoàn thanh niên",
+    "hội đồng",
+    "chủ tịch",
+    "phó chủ tịch",
+    "cán bộ",
+    "ủy ban",
+    "ubnd",
+)
+
+
+def looks_like_role(name: str) -> bool:
+    """True when ``name`` reads as an office or a role rather than a person's name."""
+    return nfc(name).strip().lower().startswith(ROLE_LIKE_PREFIXES)
+
+
 def person_name(user: User | None) -> str:
-    """A person's name as printed: the full name, else the display name; never the login."""
+    """A person's name as printed: the full name, else a display name that is a person's name.
+
+    Never the login, never a role or an office ("" instead).
+    """
     if user is None:
         return ""
-    return (getattr(user, "full_name", "") or user.display_name or "").strip()
+    for candidate in (getattr(user, "full_name", ""), user.display_name):
+        name = (candidate or "").strip()
+        if name and not looks_like_role(name):
+            return name
+    return ""
 
 
 def person_position(user: User) -> str:

@@ -65,7 +65,7 @@ _COMMON: dict[str, tuple[str, str]] = {
     ),
     "basis_council": (
         "Căn cứ kết quả họp Hội đồng đánh giá phường phù hợp với trẻ em {date};",
-        "Based on the meeting of the ward's assessment council {date};",
+        "Based on the meeting of the ward's assessment council on {date};",
     ),
     "letter_body": (
         "{body} kính trình {authority} xem xét, công nhận {ward} đạt chuẩn phường phù hợp với "

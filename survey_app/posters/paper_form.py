@@ -6,7 +6,9 @@ label so data entry is a row of digits. Children's version: a simple vector face
 tick box. A box for the residential group (pre-printed on a leader's copy), the notice and
 consent ticks, and no personal data asked. Black on white for photocopiers. Words come from
 the instrument file, except the few form labels below (kept here, like poster_texts, because
-forms are also rendered outside a web request).
+forms are also rendered outside a web request) and the notice items that differ on paper: the
+online notice's "what we keep" items speak of the QR code and the phone's cookie, so the paper
+form says instead what the sheet holds, who types it in, and how to hand it back.
 """
 
 from __future__ import annotations
@@ -47,6 +49,47 @@ PAPER_TEXTS: dict[str, dict[str, str]] = {
         "question": "Question",
         "version": "Question version",
         "page": "Page",
+    },
+}
+# The online notice's items that describe the phone (QR code, cookie): replaced on paper.
+ONLINE_ONLY_NOTICE = ("collected", "not_collected")
+# The paper notice, per audience: what the sheet holds, who types it in, how to return it.
+PAPER_NOTICE: dict[str, dict[str, tuple[str, ...]]] = {
+    "vi": {
+        "child": (
+            "Phiếu này không ghi tên em. Phiếu chỉ có: tổ dân phố, nhóm tuổi, giới tính nếu em "
+            "muốn nói, và các ô em đánh dấu.",
+            "Cán bộ UBND phường nhập các ô em đánh dấu vào máy tính; không ai biết phiếu nào là "
+            "của em.",
+            "Làm xong, em gấp đôi phiếu và bỏ vào thùng phiếu, hoặc đưa lại cho người đã phát "
+            "phiếu cho em.",
+        ),
+        "resident": (
+            "Phiếu không ghi họ tên, số điện thoại hay địa chỉ. Phiếu chỉ có: tổ dân phố, nhóm "
+            "tuổi, giới tính nếu ông/bà muốn cho biết, các câu trả lời và góp ý (nếu có).",
+            "Cán bộ UBND phường nhập phiếu vào hệ thống; số điện thoại, e-mail lỡ ghi trong góp "
+            "ý sẽ bị che; chỉ công bố số liệu tổng hợp.",
+            "Trả lời xong, xin gấp phiếu lại, bỏ vào thùng phiếu tại nhà văn hóa tổ dân phố hoặc "
+            "gửi tổ trưởng tổ dân phố.",
+        ),
+    },
+    "en": {
+        "child": (
+            "This sheet has no name on it. It only holds: your residential group, age group, "
+            "your gender if you want to say it, and the boxes you tick.",
+            "Staff at the ward office type your ticks into a computer; nobody can tell which "
+            "sheet is yours.",
+            "When you have finished, fold the sheet and put it in the box, or give it back to "
+            "the person who gave it to you.",
+        ),
+        "resident": (
+            "The sheet has no name, phone number or address. It only holds: your residential "
+            "group, age group, gender if you wish to say, your answers and any comment.",
+            "Ward office staff type the sheet in; a phone number or e-mail written in a comment "
+            "is hidden; only totals are published.",
+            "When you have finished, please fold the sheet and put it in the box at the "
+            "residential group's community hall, or hand it to the group leader.",
+        ),
     },
 }
 _MARGIN = 15 * mm
@@ -203,6 +246,26 @@ def _questions(pen: _Pen, instrument: Instrument, audience: Audience, lang: str)
         pen.canvas.line(_MARGIN, pen.y, A4[0] - _MARGIN, pen.y)
 
 
+def paper_notice(audience: Audience, lang: str, ward_name: str) -> list[str]:
+    """The notice printed on paper: the instrument's items without the phone-only ones, and
+    the paper items (what the sheet holds, who types it in, how to return it) after "why"."""
+    online = [(key, text.get(lang, ward=ward_name)) for key, text in audience.notice]
+    kept = [(key, line) for key, line in online if key not in ONLINE_ONLY_NOTICE]
+    paper = list(PAPER_NOTICE[lang].get(audience.id, PAPER_NOTICE[lang]["resident"]))
+    keys = [key for key, _ in kept]
+    at = keys.index("why") + 1 if "why" in keys else len(kept)
+    return [line for _, line in kept[:at]] + paper + [line for _, line in kept[at:]]
+
+
+def _group_without_label(group_name: str, label: str) -> str:
+    """ "Tổ dân phố Mé" after the label "Tổ dân phố:" prints "Mé", not the words twice."""
+    prefix = label.rstrip(":").strip()
+    name = group_name.strip()
+    if prefix and name.lower().startswith(prefix.lower() + " "):
+        return name[len(prefix) :].strip()
+    return name
+
+
 def render_paper_form(
     instrument: Instrument,
     audience_id: str,
@@ -238,7 +301,7 @@ def render_paper_form(
     canvas.drawString(_MARGIN + 3 * mm, pen.y - 7.3 * mm, label)
     start = _MARGIN + 5 * mm + canvas.stringWidth(label, SANS_BOLD, 12)
     if group_name:
-        canvas.drawString(start, pen.y - 7.3 * mm, nfc(group_name))
+        canvas.drawString(start, pen.y - 7.3 * mm, nfc(_group_without_label(group_name, label)))
     else:
         canvas.setDash(1, 2)
         canvas.line(start, pen.y - 7.8 * mm, start + 75 * mm, pen.y - 7.8 * mm)
@@ -250,8 +313,8 @@ def render_paper_form(
     _tick_box(canvas, right - _BOX, pen.y - 8 * mm)
     pen.y -= 13 * mm
     pen.lines(words["notice"], font=SANS_BOLD, size=_BODY)
-    for _key, text in audience.notice:
-        pen.lines("• " + text.get(lang, ward=ward_name), size=_TINY + 0.5, leading=1.15)
+    for line in paper_notice(audience, lang, ward_name):
+        pen.lines("• " + line, size=_TINY + 0.5, leading=1.15)
     pen.lines(words["no_names"], font=SANS_BOLD, size=_SMALL)
     pen.y -= 1 * mm
     for consent in audience.consents:
@@ -277,4 +340,4 @@ def render_paper_form(
     return out.getvalue()
 
 
-__all__ = ["PAPER_TEXTS", "draw_face", "render_paper_form"]
+__all__ = ["PAPER_NOTICE", "PAPER_TEXTS", "draw_face", "paper_notice", "render_paper_form"]

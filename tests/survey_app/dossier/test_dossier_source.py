@@ -9,12 +9,12 @@ import unicodedata
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from survey_app.core.db import get_session
+from survey_app.core.db import get_session, write_transaction
 from survey_app.demo.ward import build_demo
 from survey_app.dossier.data import SIGNER_CHAIR, SIGNER_VICE
 from survey_app.dossier.pdf import render_dossier_pdf
-from survey_app.dossier.source import build_dossier_data
-from survey_app.models import AssessmentRound, Response, Ward
+from survey_app.dossier.source import build_dossier_data, council_members, looks_like_role
+from survey_app.models import AssessmentRound, Response, User, Ward
 
 
 def test_dossier_survey_section_matches_the_stored_answers(app):
@@ -85,3 +85,45 @@ def test_parent_body_falls_back_to_the_province_only_when_unset(app):
     assert data.ward_admin_parent == "UBND THÀNH PHỐ BẮC GIANG"
     assert fallback.ward_admin_parent == "UBND BẮC GIANG"
     assert fallback.signer_title == SIGNER_CHAIR
+
+
+def test_council_accounts_print_as_people_never_as_logins_or_roles(app):
+    with app.test_request_context():
+        session = get_session()
+        result = build_demo(
+            session,
+            base_url="http://survey.test",
+            secret="s" * 40,
+            answers=20,
+            seed=7,
+            today=dt.date(2026, 6, 1),
+        )
+        ward = session.scalars(select(Ward)).one()
+        with write_transaction(session) as tx:
+            tx.add(
+                User(
+                    username="hd2",
+                    display_name="Lê Thị Mai",
+                    password_hash="x",
+                    role="council",
+                    ward_id=ward.id,
+                )
+            )
+        members = council_members(session, ward.id)
+        data = build_dossier_data(session, session.get(AssessmentRound, result.round_id), "vi")
+    # The demo's "hoidong" account is named after its role: left out, never printed.
+    assert [m.name for m in members] == ["Lê Thị Mai"]
+    assert all(not looks_like_role(m.name) for m in data.council.members)
+    assert looks_like_role("Thành viên Hội đồng đánh giá") and not looks_like_role("Vũ Văn Trung")
+    text = " ".join(
+        unicodedata.normalize("NFC", p.extract_text() or "")
+        for p in PdfReader(io.BytesIO(render_dossier_pdf(data))).pages
+    )
+    assert "hoidong" not in text and "hd2" not in text
+    assert "Thành viên Hội đồng đánh giá," not in text
+
+
+def test_recorded_dates_fill_the_documents(app):
+    data = _demo_dossier(app)
+    assert data.sent_on is None and data.posting is None  # the demo round is still open
+    assert data.issued_on is None  # not locked: the date stays blank to be written by hand
