@@ -15,13 +15,18 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from assessment.gaps import gap_analysis
-from assessment.ruleset import Provenance, RuleSet, load_rules
-from assessment.scoring import score
-from assessment.survey.certainty import band_certainty
-from assessment.survey.counts import GroupCounts, SurveyCounts
-from assessment.survey.sampling import sample_targets
-from assessment.survey.stats import survey_rates
+from assessment import (
+    GroupCounts,
+    RuleSet,
+    SurveyCounts,
+    band_certainty,
+    gap_analysis,
+    load_rules,
+    sample_targets,
+    score,
+    survey_rates,
+)
+from assessment.ruletypes import Provenance
 from survey_app.core.paths import EXAMPLES
 from survey_app.dossier.data import (
     SIGNER_VICE,
@@ -116,6 +121,7 @@ def verified_rules(rules: RuleSet) -> RuleSet:
         criteria=tuple(criteria),
         survey_provenance=ok,
         survey_bands=tuple(fix(b) for b in rules.survey_bands),
+        procedure=fix(rules.procedure) if rules.procedure is not None else None,
     )
 
 

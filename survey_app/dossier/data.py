@@ -260,6 +260,8 @@ def provisional_rows(rules: RuleSet) -> tuple[str, ...]:
     if not rules.survey_provenance.verified:
         rows.append("survey")
     rows += [b.path for b in rules.survey_bands if not b.provenance.verified]
+    if rules.procedure is not None and not rules.procedure.provenance.verified:
+        rows.append(rules.procedure.path)
     return tuple(rows)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from assessment.ruleset import RuleSet
+from assessment import RuleSet
 from survey_app.core.fonts import nfc
 from survey_app.dossier.data import SIGNER_VICE, DossierData, provisional_rows
 from survey_app.dossier.model import Cell, Grid, Header, cell
@@ -154,6 +154,8 @@ def provisional_groups(rules: RuleSet, lang: str) -> tuple[tuple[str, tuple[str,
         elif path.startswith("localities."):
             loc = rules.locality(path.removeprefix("localities."))
             item = text("provisional_locality", lang, label=loc.label.get(lang) if loc else "")
+        elif rules.procedure is not None and path == rules.procedure.path:
+            item = text("provisional_posting", lang, days=rules.procedure.posting_min_days)
         elif path.startswith("survey"):
             item = text("provisional_survey", lang)
             if survey_crit is not None:

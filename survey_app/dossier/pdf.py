@@ -78,7 +78,7 @@ class DocumentStart(Flowable):
         super().__init__()
         self.index, self.draft_mark = index, draft_mark
 
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+    def wrap(self, _avail_width: float, _avail_height: float) -> tuple[float, float]:
         return 0, 0
 
     def draw(self) -> None:

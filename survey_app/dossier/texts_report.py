@@ -39,6 +39,10 @@ REPORT_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "provisional_meta": ("Tổng điểm tối đa ({total} điểm)", "Maximum total ({total} points)"),
     "provisional_recognition": ("Điều kiện công nhận", "Recognition conditions"),
+    "provisional_posting": (
+        "Thời gian niêm yết công khai tối thiểu ({days} ngày)",
+        "Minimum public posting period ({days} days)",
+    ),
     "provisional_locality": ("Ngưỡng công nhận: {label}", "Threshold: {label}"),
     "provisional_criterion": ("Điểm tối đa của tiêu chí", "The criterion's maximum"),
     "provisional_indicator": ("Chỉ số: {label}", "Indicator: {label}"),
