@@ -26,7 +26,6 @@ from assessment import (
     score,
     survey_rates,
 )
-from assessment.ruletypes import Provenance
 from survey_app.core.paths import EXAMPLES
 from survey_app.dossier.data import (
     SIGNER_VICE,
@@ -101,10 +100,12 @@ def _mid_sentence(label: str) -> str:
 
 def verified_rules(rules: RuleSet) -> RuleSet:
     """A copy of ``rules`` with every row marked verified (sample data only)."""
-    ok = Provenance(True, "example")
 
     def fix(row: Any) -> Any:
-        return dataclasses.replace(row, provenance=ok)
+        return dataclasses.replace(row, provenance=verified(row.provenance))
+
+    def verified(provenance: Any) -> Any:
+        return dataclasses.replace(provenance, verified=True)
 
     criteria = []
     for c in rules.criteria:
@@ -115,11 +116,11 @@ def verified_rules(rules: RuleSet) -> RuleSet:
         criteria.append(dataclasses.replace(fix(c), indicators=indicators, zero_triggers=triggers))
     return dataclasses.replace(
         rules,
-        provenance=ok,
+        provenance=verified(rules.provenance),
         recognition=fix(rules.recognition),
         localities=tuple(fix(loc) for loc in rules.localities),
         criteria=tuple(criteria),
-        survey_provenance=ok,
+        survey_provenance=verified(rules.survey_provenance),
         survey_bands=tuple(fix(b) for b in rules.survey_bands),
         procedure=fix(rules.procedure) if rules.procedure is not None else None,
     )

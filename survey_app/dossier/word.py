@@ -46,6 +46,23 @@ _CENTER, _JUSTIFY, _LEFT = (
     WD_ALIGN_PARAGRAPH.JUSTIFY,
     WD_ALIGN_PARAGRAPH.LEFT,
 )
+# Children that must follow the element we add, in the order ECMA-376 fixes (Word rejects a
+# file whose property elements are out of order).
+_AFTER_PBDR = (
+    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+    "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)  # fmt: skip
+_AFTER_PGNUMTYPE = (
+    "w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection",
+    "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange",
+)  # fmt: skip
+_AFTER_TBLBORDERS = (
+    "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
+    "w:tblPrChange",
+)  # fmt: skip
 # style -> (size, bold, italic, alignment, first-line indent mm, space after pt)
 _PARA = {
     "body": (14, False, False, _JUSTIFY, 10, 6),
@@ -117,7 +134,7 @@ def _rule(paragraph: Paragraph, width_mm: float, room_mm: float) -> None:
     for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
         bottom.set(qn(key), value)
     borders.append(bottom)
-    ppr.append(borders)
+    ppr.insert_element_before(borders, *_AFTER_PBDR)
 
 
 def _no_borders(table: object) -> None:
@@ -128,11 +145,13 @@ def _no_borders(table: object) -> None:
         element = OxmlElement(f"w:{edge}")
         element.set(qn("w:val"), "nil")
         borders.append(element)
-    props.append(borders)
+    props.insert_element_before(borders, *_AFTER_TBLBORDERS)
 
 
 def _widths(table: object, widths_mm: list[float]) -> None:
     table.autofit = False  # type: ignore[attr-defined]
+    for column, width in zip(table.columns, widths_mm, strict=True):  # type: ignore[attr-defined]
+        column.width = Mm(width)  # the grid (LibreOffice reads it), then every cell (Word)
     for row in table.rows:  # type: ignore[attr-defined]
         for cell, width in zip(row.cells, widths_mm, strict=True):
             cell.width = Mm(width)
@@ -271,7 +290,7 @@ def _section(doc: WordDocument, document: Document, first: bool) -> None:
     section.different_first_page_header_footer = True
     restart = OxmlElement("w:pgNumType")
     restart.set(qn("w:start"), "1")
-    section._sectPr.append(restart)
+    section._sectPr.insert_element_before(restart, *_AFTER_PGNUMTYPE)
     for head, numbered in ((section.header, True), (section.first_page_header, False)):
         head.is_linked_to_previous = False
         paragraph = head.paragraphs[0]
