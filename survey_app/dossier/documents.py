@@ -16,6 +16,7 @@ from survey_app.dossier.model import (
     Cell,
     Document,
     Grid,
+    PageBreak,
     Para,
     Signature,
     SignaturePair,
@@ -128,7 +129,7 @@ def _sentence_start(value: str) -> str:
 def report(data: DossierData) -> Document:
     """The assessment report (Báo cáo kết quả đánh giá) with its annexes."""
     lang = data.language
-    blocks = [*report_blocks(data), *provisional_blocks(data)]
+    blocks: list[Block] = report_blocks(data)
     blocks.append(
         Signature(
             recipients(data, "report_recipients"),
@@ -137,6 +138,9 @@ def report(data: DossierData) -> Document:
             text("recipients", lang),
         )
     )
+    annex = provisional_blocks(data)
+    if annex:  # an annex follows the signature, on its own page
+        blocks += [PageBreak(), *annex]
     return _document(
         data,
         REPORT,

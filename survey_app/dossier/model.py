@@ -105,7 +105,12 @@ class SignaturePair:
     hint: str  # "(Ký, ghi rõ họ tên)"
 
 
-Block = Para | Grid | Signature | SignaturePair
+@dataclass(frozen=True, slots=True)
+class PageBreak:
+    """What follows starts on a new page (an annex after the signature)."""
+
+
+Block = Para | Grid | Signature | SignaturePair | PageBreak
 
 
 @dataclass(frozen=True, slots=True)

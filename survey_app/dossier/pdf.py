@@ -20,13 +20,13 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     KeepTogether,
-    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
+from reportlab.platypus import PageBreak as NewPage
 
 from survey_app.core.fonts import SERIF, SERIF_BOLD, nfc, register_serif, text_width
 from survey_app.dossier.data import DossierData
@@ -37,6 +37,7 @@ from survey_app.dossier.model import (
     Document,
     Grid,
     Header,
+    PageBreak,
     Para,
     Signature,
     SignaturePair,
@@ -222,6 +223,8 @@ def _block(block: Block) -> Flowable:
         return _grid(block)
     if isinstance(block, Signature):
         return _signature(block)
+    if isinstance(block, PageBreak):
+        return NewPage()
     return _pair(block)
 
 
@@ -295,7 +298,7 @@ def render_bundle_pdf(bundle: Bundle) -> bytes:
     story: list[Flowable] = []
     for index, document in enumerate(bundle.documents):
         if story:
-            story.append(PageBreak())
+            story.append(NewPage())
         story += document_flowables(document, index)
     doc.build(story, canvasmaker=DossierCanvas)
     return buffer.getvalue()

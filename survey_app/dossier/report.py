@@ -17,12 +17,13 @@ from survey_app.dossier.data import (
 from survey_app.dossier.model import Block, Cell, Grid, Para, Run, cell, para
 from survey_app.dossier.parts import (
     body_in_text,
+    document_number,
     provisional_groups,
     score_grid,
     verdict,
     ward_in_text,
 )
-from survey_app.dossier.texts import TEXTS, number, short_date, text, vietnam_date
+from survey_app.dossier.texts import TEXTS, date_text, number, short_date, text, vietnam_date
 
 
 def _ci(rate: RateCI, lang: str) -> str:
@@ -240,8 +241,16 @@ def provisional_blocks(data: DossierData) -> list[Block]:
     intro = text("provisional_intro", lang, version=data.scorecard.rules_version, count=count)
     rows = tuple((cell(group), Cell(items)) for group, items in groups)
     header = (text("col_criterion", lang), text("col_provisional", lang))
+    of = text(
+        "annex_of",
+        lang,
+        number=document_number(data.document_number, "BC-UBND"),
+        date=date_text(data.issued_on, lang),
+        body=body_in_text(data),
+    )
     return [
         para(text("sec_provisional", lang), "heading"),
+        Para((Run(of, italic=True),), "center"),
         para(intro, "plain"),
         Grid(header, rows, (62, None), small=True),
     ]

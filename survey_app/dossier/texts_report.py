@@ -29,6 +29,10 @@ REPORT_TEXTS: dict[str, tuple[str, str]] = {
     "total_row": ("Tổng cộng", "Total"),
     "threshold_row": ("Ngưỡng công nhận ({locality})", "Threshold ({locality})"),
     "sec_provisional": ("PHỤ LỤC. CÁC DÒNG QUY TẮC TẠM TÍNH", "ANNEX. PROVISIONAL RULE ROWS"),
+    "annex_of": (
+        "(Kèm theo Báo cáo số {number} {date} của {body})",
+        "(Annex to report No. {number} of {date}, {body})",
+    ),
     "provisional_intro": (
         "Bộ quy tắc chấm điểm {version} còn {count} dòng chưa được đối chiếu với văn bản gốc "
         "của Quyết định 06/2019/QĐ-TTg; điểm tính theo các dòng này là tạm tính. Hồ sơ là "

@@ -31,6 +31,7 @@ from survey_app.dossier.model import (
     Document,
     Grid,
     Header,
+    PageBreak,
     Para,
     Run,
     Signature,
@@ -262,6 +263,8 @@ def _block(doc: WordDocument, block: Block) -> None:
         _grid(doc, block)
     elif isinstance(block, Signature):
         _signature(doc, block)
+    elif isinstance(block, PageBreak):
+        doc.add_page_break()
     else:
         _pair(doc, block)
 

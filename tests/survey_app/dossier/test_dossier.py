@@ -149,6 +149,12 @@ def test_draft_mark_on_every_page_iff_provisional_rows(failing_pdf):
     assert all("DỰ THẢO" in page for page in pages)
     text = " ".join(pages)
     assert "PHỤ LỤC. CÁC DÒNG QUY TẮC TẠM TÍNH" in text
+    assert "(Kèm theo Báo cáo số 12/BC-UBND ngày 28 tháng 11 năm 2024 của UBND phường" in text
+    # The annex follows the report's signature (and starts its own page).
+    report_end = text.index("Lưu: VT, VHXH.")
+    assert report_end < text.index("PHỤ LỤC") < text.index("BIÊN BẢN")
+    annex = next(page for page in pages if "PHỤ LỤC" in page)
+    assert "Nơi nhận" not in annex and "THÔNG TIN XÁC THỰC" not in annex
     assert "Chỉ số: Tỷ suất trẻ em bị tai nạn, thương tích trên 1.000 trẻ em" in text
     assert "*" not in text  # no asterisk on every criterion any more
     verified = example_dossier(passing=True, verified=True)
