@@ -17,6 +17,7 @@ from survey_app.audit import log as audit
 from survey_app.core.fonts import nfc
 from survey_app.core.permissions import roles_with
 from survey_app.dossier import data as dd
+from survey_app.dossier.parts import in_text
 from survey_app.dossier.texts import vietnam_date
 from survey_app.models import AssessmentRound, Response, User
 from survey_app.results.counts import counts_as_flagged_sql, formula_for
@@ -214,7 +215,8 @@ def build_dossier_data(session: Session, round_: AssessmentRound, language: str)
         or (f"UBND {ward.province.upper()}" if ward.province else ""),
         province=ward.province,
         place_name=ward.name.removeprefix("Phường ").removeprefix("Xã "),
-        locality_label=locality.label.get(language) if locality else ward.locality_type,
+        # Printed mid-sentence ("ngưỡng … đối với các xã, phường …"); never the type's key.
+        locality_label=in_text(locality.label.get(language), language) if locality else "",
         recognising_authority=ward.recognising_authority,
         round_name=round_.name,
         period_start=round_.period_start,

@@ -1,7 +1,8 @@
 """Downloads of a round's dossier (PDF) and score table (XLSX), once the figures are consolidated.
 
 URL map (blueprint "dossier"):
-  GET  /rounds/<id>/dossier.pdf   request letter, assessment report, council minutes
+  GET  /rounds/<id>/dossier.pdf   request letter (recognised rounds only), report, council minutes
+  GET  /rounds/<id>/dossier.docx  the same documents as DOCX, to edit in Word
   GET  /rounds/<id>/scores.xlsx   the score table with indicators, data sources and survey
 """
 
@@ -18,6 +19,7 @@ from survey_app.core.i18n import _, current_language
 from survey_app.core.security import error_response
 from survey_app.core.web import download
 from survey_app.dossier import pdf as dossier
+from survey_app.dossier import word
 from survey_app.dossier.source import build_dossier_data
 from survey_app.workspace import workflow
 
@@ -37,6 +39,8 @@ def _dossier(round_id: int, kind: str) -> Any:
         return error_response(409, message=str(exc))
     if kind == "pdf":
         return download(dossier.render_dossier_pdf(data), f"ho-so-dot-{round_.id}.pdf")
+    if kind == "docx":
+        return download(word.render_dossier_docx(data), f"ho-so-dot-{round_.id}.docx")
     return download(dossier.render_score_xlsx(data), f"bang-diem-dot-{round_.id}.xlsx")
 
 
@@ -45,6 +49,13 @@ def _dossier(round_id: int, kind: str) -> Any:
 def pdf(round_id: int) -> Any:
     """The dossier PDF: request letter, assessment report, council minutes."""
     return _dossier(round_id, "pdf")
+
+
+@bp.get("/<int:round_id>/dossier.docx")
+@require("dossier.download")
+def docx(round_id: int) -> Any:
+    """The same documents as DOCX (same content and layout), for the ward office to edit."""
+    return _dossier(round_id, "docx")
 
 
 @bp.get("/<int:round_id>/scores.xlsx")

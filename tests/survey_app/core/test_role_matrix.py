@@ -147,6 +147,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("plan.evidence", "POST"): only(granted("plan.read"), 404),
     ("plan.evidence_file", "GET"): only(granted("plan.read"), 404),
     ("dossier.scores_xlsx", "GET"): only(granted("dossier.download"), 409),
+    ("dossier.docx", "GET"): only(granted("dossier.download"), 409),
     # survey dashboard and statistics (unknown response id / ward code → 404)
     ("dashboard.latest", "GET"): only(DASHBOARD, 303),
     ("dashboard.survey", "GET"): only(DASHBOARD, 200),

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from assessment.ruleset import load_rules
+from assessment import load_rules
 from survey_app.demo.dossier_example import example_dossier, verified_rules
 from survey_app.dossier.data import SIGNER_CHAIR, provisional_rows
 from survey_app.dossier.parts import document_number, number_line, provisional_groups, signer_heads

@@ -14,7 +14,7 @@ from survey_app.dossier.source import build_dossier_data
 from survey_app.dossier.texts import vietnam_date
 from survey_app.models import AssessmentRound
 from survey_app.workspace import scorecard as scorecard_service
-from tests.survey_app.dossier.helpers import leaked_keys, pdf_pages
+from tests.survey_app.dossier.helpers import docx_text, leaked_keys, pdf_pages
 from tests.survey_app.workspace_factories import (
     ENTERED_INPUTS,
     SURVEY_INPUTS,
@@ -63,6 +63,7 @@ def test_a_posted_passing_round_prints_its_dates_and_posting(app, world):
     assert f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}" in report
     assert "niêm yết công khai từ ngày 28/11/2024 đến ngày 04/12/2024" in text
     assert "Bước hiện tại của hồ sơ: đang niêm yết công khai kết quả." in text
+    assert data.locality_label.startswith("các xã") and "Các xã" not in text
     assert leaked_keys(text) == []
     # Once sent: the letter carries the number as typed, once, and the recorded send date.
     for typed in ("15/TTr-UBND", "15"):
@@ -79,3 +80,20 @@ def test_a_failing_round_from_the_workflow_has_no_letter(app, world):
     assert not data.scorecard.recognised and data.documents == (REPORT, MINUTES)
     text = " ".join(pdf_pages(render_dossier_pdf(data)))
     assert "TỜ TRÌNH" not in text and "CHƯA ĐẠT" in text
+
+
+def test_dossier_docx_download(app, client, login, world):
+    login("vhxh")
+    url = f"/rounds/{world.round_id}/dossier.docx"
+    assert client.get(url).status_code == 409  # nothing consolidated yet
+    enter_everything(app, world, PASSING)
+    advance(app, world, "locked")
+    response = client.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert response.mimetype.endswith("wordprocessingml.document")
+    assert 'filename="ho-so-dot-' in response.headers["Content-Disposition"]
+    text = docx_text(response.data)
+    assert "TỜ TRÌNH" in text and "BÁO CÁO" in text and "BIÊN BẢN" in text
+    client.post("/logout")
+    login("yte")
+    assert client.get(url).status_code == 403
