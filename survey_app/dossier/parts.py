@@ -51,16 +51,36 @@ def place_date(data: DossierData, day: date | None) -> str:
 
 
 def header(data: DossierData, number: str, day: date | None, *, council: bool = False) -> Header:
-    """The page-1 head of a ward document; ``council`` heads it with the assessment council.
+    """The page-1 head of a ward document; ``council`` heads it with the assessment council."""
+    return ward_header(
+        data.ward_name,
+        data.ward_admin_parent,
+        place_date(data, day),
+        number,
+        data.language,
+        council=council,
+    )
+
+
+def ward_header(
+    ward_name: str,
+    parent_body: str,
+    place_and_date: str,
+    number: str,
+    lang: str,
+    *,
+    council: bool = False,
+) -> Header:
+    """The page-1 head of any document the ward's committee issues (dossier, plan, report).
 
     Without a parent body the issuer is the ward committee on two bold lines ("ỦY BAN NHÂN
     DÂN" / "PHƯỜNG DĨNH KẾ"); with one, the parent comes first (not bold) and the committee
-    is shortened to "UBND PHƯỜNG DĨNH KẾ" as clerks write it.
+    is shortened to "UBND PHƯỜNG DĨNH KẾ" as clerks write it. ``council`` heads it with the
+    assessment council.
     """
-    lang = data.language
     committee = text("committee", lang)
-    ward = nfc(data.ward_name).upper()
-    parent = nfc(data.ward_admin_parent).upper()
+    ward = nfc(ward_name).upper()
+    parent = nfc(parent_body).upper()
     short = text("committee_short", lang, ward=ward)
     if council:
         body: tuple[str, ...] = (text("council_body", lang),)
@@ -73,7 +93,7 @@ def header(data: DossierData, number: str, day: date | None, *, council: bool = 
         parent=parent,
         body=body,
         number=number,
-        place_date=place_date(data, day),
+        place_date=place_and_date,
         nation=text("nation", lang),
         motto=text("motto", lang),
     )
@@ -81,8 +101,12 @@ def header(data: DossierData, number: str, day: date | None, *, council: bool = 
 
 def signer_heads(data: DossierData) -> tuple[str, ...]:
     """ "TM. ỦY BAN NHÂN DÂN" / "CHỦ TỊCH", or with "KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH"."""
-    lang = data.language
-    if data.signer_title == SIGNER_VICE:
+    return committee_signer(data.signer_title == SIGNER_VICE, data.language)
+
+
+def committee_signer(vice: bool, lang: str) -> tuple[str, ...]:
+    """The committee's signing lines: the chair's, or a vice-chair's on the chair's behalf."""
+    if vice:
         return (text("on_behalf", lang), text("for_chair", lang), text("vice_title", lang))
     return (text("on_behalf", lang), text("chair_title", lang))
 

@@ -9,13 +9,12 @@ Vietnam time (stored times are UTC).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
+from survey_app.core.vntime import to_vn
 from survey_app.dossier.texts_notice import NOTICE_TEXTS
 from survey_app.dossier.texts_report import REPORT_TEXTS
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 _MONTHS_EN = (
     "January",
     "February",
@@ -198,8 +197,7 @@ def lines(key: str, lang: str, **params: object) -> list[str]:
 
 def vietnam_time(moment: datetime) -> datetime:
     """A stored moment in Vietnam time; a naive moment is read as UTC (how the app stores them)."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone(VIETNAM)
+    return to_vn(moment)
 
 
 def vietnam_date(moment: datetime | date | None) -> date | None:

@@ -15,6 +15,28 @@ from survey_app.core.paths import DATA
 
 TEMPLATE_DIR = DATA / "plan-templates"
 SECTION_KINDS = ("text", "criteria", "activities", "duties")
+# The fixed words the printed plan and its year-end report need from [document].
+DOCUMENT_WORDS = frozenset(
+    {
+        "symbol_report",
+        "plan_type",
+        "plan_subject",
+        "criterion",
+        "lead_line",
+        "support_line",
+        "request",
+        "activity_columns",
+        "report_type",
+        "report_subject",
+        "report_intro",
+        "report_summary",
+        "report_unit",
+        "report_columns",
+        "not_done",
+        "no_activity",
+        "report_recipients",
+    }
+)
 
 
 class TemplateError(ValueError):
@@ -65,6 +87,13 @@ class PlanTemplate:
     units: tuple[UnitDuty, ...]
     sections: tuple[SectionTemplate, ...]
     activities: tuple[ActivityTemplate, ...]
+    words: dict[str, dict[str, str]]  # the [document] table: fixed words of the printed plan
+
+    def word(self, key: str, lang: str, **params: object) -> str:
+        """A fixed word of the printed documents in ``lang``, filled with ``params``."""
+        entry = self.words[key]
+        text = entry.get(lang) or entry["vi"]
+        return text.format(**params) if params else text
 
     def unit(self, unit_id: str) -> UnitDuty | None:
         """The unit with this id, or None."""
@@ -145,6 +174,13 @@ def parse_template(data: dict, origin: str) -> PlanTemplate:
         if not 1 <= act.start_month <= act.due_month <= 12:
             problems.append(f"activities[{i}]: months must satisfy 1 <= start <= due <= 12")
         activities.append(act)
+    words = {
+        key: value if isinstance(value, dict) else {"vi": str(value), "en": str(value)}
+        for key, value in data.get("document", {}).items()
+    }
+    missing = sorted(DOCUMENT_WORDS - set(words))
+    if missing:
+        problems.append(f"document: missing {', '.join(missing)}")
     if problems:
         raise TemplateError(f"{origin}: " + "; ".join(problems))
     return PlanTemplate(
@@ -154,6 +190,7 @@ def parse_template(data: dict, origin: str) -> PlanTemplate:
         units=units,
         sections=sections,
         activities=tuple(activities),
+        words=words,
     )
 
 

@@ -52,6 +52,8 @@ PUBLIC = frozenset(
         "static",
         "home.index",
         "home.healthz",
+        "home.readyz",  # a probe: nginx keeps it to the monitoring host
+        "metrics",  # guarded by its caller's address or a bearer token (core/metrics.py)
         "auth.login",
         "auth.logout",
         "public.scan",
@@ -100,7 +102,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("home.index", "GET"): everyone(200),
     ("home.healthz", "GET"): everyone(200),
     ("home.readyz", "GET"): everyone(200),
-    # the test client comes from 127.0.0.1 without X-Forwarded-For: an allowed scraper
+    # the test client calls from loopback without a proxy header: the scraper's case
     ("metrics", "GET"): everyone(200),
     ("auth.login", "GET"): staff(302, anonymous=200),
     ("auth.login", "POST"): staff(302, anonymous=200),
@@ -146,6 +148,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("plan.done", "POST"): only(granted("plan.read"), 404),
     ("plan.evidence", "POST"): only(granted("plan.read"), 404),
     ("plan.evidence_file", "GET"): only(granted("plan.read"), 404),
+    ("plan.document", "GET"): only(granted("plan.read"), 404),
     ("dossier.scores_xlsx", "GET"): only(granted("dossier.download"), 409),
     ("dossier.docx", "GET"): only(granted("dossier.download"), 409),
     # survey dashboard and statistics (unknown response id / ward code → 404)

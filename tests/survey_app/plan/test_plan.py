@@ -289,3 +289,80 @@ def test_another_wards_plan_is_not_reachable(app, client, login, staff, make_use
     client.post("/logout")
     login("vhxh2")
     assert client.get(f"/plan/{plan_id}").status_code in (403, 404)
+
+
+SEED_HEADINGS = (
+    "KẾ HOẠCH",
+    "I. MỤC TIÊU",
+    "II. ĐỐI TƯỢNG, PHẠM VI VÀ THỜI GIAN THỰC HIỆN",
+    "III. NỘI DUNG",
+    "IV. GIẢI PHÁP THỰC HIỆN",
+    "V. TỔ CHỨC THỰC HIỆN",
+    "2. Phân công trách nhiệm",
+    "Nơi nhận:",
+    "TM. ỦY BAN NHÂN DÂN",
+)
+# Every unit–criterion assignment of the seed plan (shared/reference/ward-plan-2024.md, V.2).
+SEED_ASSIGNMENTS = (
+    "tiêu chí số 1, 5, 6, 12, 13",
+    "tiêu chí số 3, 4",
+    "tiêu chí số 7, 8, 9",
+    "tiêu chí số 10",
+    "Phối hợp thực hiện tiêu chí số 11",
+    "tiêu chí số 2",
+    "tiêu chí số 11",
+)
+
+
+def _pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def _docx_text(data: bytes) -> str:
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += [c.text for row in table.rows for c in row.cells]
+    return " ".join(" ".join(parts).split())
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_the_printed_plan_reads_like_the_seed_document(app, client, login, staff, fmt):
+    plan_id = _new_plan(client, login)
+    client.post(f"/plan/{plan_id}/header", data={"number": "45/KH-UBND", "issued_on": "2025-03-15"})
+    response = client.get(f"/plan/{plan_id}/plan.{fmt}")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    text = _pdf_text(response.data) if fmt == "pdf" else _docx_text(response.data)
+    for heading in SEED_HEADINGS:
+        assert heading in text, heading
+    for line in SEED_ASSIGNMENTS:
+        assert line in text, line
+    assert "Số: 45/KH-UBND" in text and "KH-UBND/KH-UBND" not in text
+    assert "ngày 15 tháng 03 năm 2025" in text
+    assert "vhxh" not in text and "todanpho" not in text  # names, never internal keys
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_the_year_end_report_lists_what_each_unit_did(app, client, login, staff, fmt):
+    plan_id = _new_plan(client, login)
+    with app.app_context():
+        activity = get_session().get(Plan, plan_id).activities[0]
+        activity_id, title = activity.id, activity.title
+    client.post(f"/plan/activities/{activity_id}/done", data={"done_on": f"{YEAR}-06-01"})
+    client.post(
+        f"/plan/activities/{activity_id}/evidence",
+        data={"file": (io.BytesIO(PDF), "bien-ban.pdf")},
+        content_type="multipart/form-data",
+    )
+    response = client.get(f"/plan/{plan_id}/report.{fmt}")
+    assert response.status_code == 200
+    text = _pdf_text(response.data) if fmt == "pdf" else _docx_text(response.data)
+    assert "BÁO CÁO" in text and f"năm {YEAR}" in text
+    assert "01/06/2025" in text and "bien-ban.pdf" in text
+    assert title[:30] in text
