@@ -67,9 +67,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def prepare(db: Path) -> tuple[str, tuple[int, int, int]]:
-    """`cfw init`, then a ward, group, open round and token with a huge cap: (token, ids)."""
-    env = os.environ | {"DATABASE_URL": f"sqlite:///{db}", "SECRET_KEY": SECRET}
+def prepare(db: Path | str) -> tuple[str, tuple[int, int, int]]:
+    """`cfw init`, then a ward, group, open round and token with a huge cap: (token, ids).
+
+    ``db`` is a SQLite file, or a database URL (bench_scaleout.py uses PostgreSQL).
+    """
+    url = db if isinstance(db, str) else f"sqlite:///{db}"
+    env = os.environ | {"DATABASE_URL": url, "SECRET_KEY": SECRET}
     cfw = Path(sys.executable).with_name("cfw")
     subprocess.run([str(cfw), "init"], env=env, check=True, capture_output=True)
     from survey_app.app import create_app
@@ -77,7 +81,7 @@ def prepare(db: Path) -> tuple[str, tuple[int, int, int]]:
     from survey_app.models import AssessmentRound, ResidentialGroup, Ward
     from survey_app.survey import tokens
 
-    app = create_app({"DATABASE_URL": f"sqlite:///{db}", "SECRET_KEY": SECRET})
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET})
     with app.app_context(), write_transaction(get_session()) as session:
         ward = Ward(code="bench", name="Phường Dĩnh Kế", locality_type="other")
         session.add(ward)
