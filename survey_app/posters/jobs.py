@@ -31,8 +31,9 @@ from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from survey_app.audit import log as audit
 from survey_app.core.db import write_transaction
-from survey_app.models import PosterJob
+from survey_app.models import PosterJob, User
 from survey_app.posters.pdf import render_posters_pdf
 
 if TYPE_CHECKING:
@@ -146,20 +147,21 @@ def start_job(
     allowed_base_url: str,
     ward_id: int,
     round_id: int,
-    user_id: int | None,
+    actor: User | None,
     skipped: Sequence[str] = (),
 ) -> JobState:
-    """Record a job and start drawing ``posters`` into one PDF in a thread; its first state.
+    """Record a job (with its audit row) and draw ``posters`` into one PDF in a thread.
 
-    The posters are built from the database by the caller; the thread only writes its own
-    row, through its own sessions on the same engine (never the request's session).
+    Returns the job's first state. The posters are built from the database by the caller;
+    the thread only writes its own row, through its own sessions on the same engine (never
+    the request's session).
     """
     now = utcnow()
     row = PosterJob(
         id=secrets.token_urlsafe(16),
         ward_id=ward_id,
         round_id=round_id,
-        user_id=user_id,
+        user_id=actor.id if actor is not None else None,
         status="queued",
         done=0,
         total=len(posters),
@@ -173,6 +175,16 @@ def start_job(
             delete(PosterJob).where(PosterJob.created_at < now - dt.timedelta(seconds=KEEP_FOR_S))
         )
         session.add(row)
+        audit.record(
+            session,
+            action="start",
+            entity="poster_job",
+            entity_id=row.id,
+            old=None,
+            new={"round_id": round_id, "posters": len(posters), "page_size": page_size},
+            actor=actor,
+            ward_id=ward_id,
+        )
     state = _state(row)
     bind = session.get_bind()
     assert isinstance(bind, Engine)
@@ -242,4 +254,10 @@ def wait(job_id: str, timeout: float = 60.0) -> None:
         thread.join(timeout)
 
 
-__all__ = ["JobState", "job_pdf", "read_job", "start_job", "wait"]
+def wait_all(timeout: float = 60.0) -> None:
+    """Block until every job started by this process ends (tests comparing database states)."""
+    for job_id in list(_THREADS):
+        wait(job_id, timeout)
+
+
+__all__ = ["JobState", "job_pdf", "read_job", "start_job", "wait", "wait_all"]

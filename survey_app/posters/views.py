@@ -146,7 +146,7 @@ def start_all(round_id: int) -> Any:
         allowed_base_url=base,
         ward_id=round_.ward_id,
         round_id=round_id,
-        user_id=user.id,
+        actor=user,
         skipped=skipped,
     )
     return redirect(url_for("posters.job_page", job_id=job.id), 303)
