@@ -23,7 +23,18 @@ from pathlib import Path
 from typing import Any
 
 from alembic import command
-from sqlalchemy import Connection, Engine, Table, bindparam, func, inspect, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    MetaData,
+    Table,
+    bindparam,
+    func,
+    inspect,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -208,9 +219,8 @@ def _is_integer(column: Any) -> bool:
 
 def _drop_app_tables(dst: Connection) -> None:
     """--force: drop the app's tables (and the audit trigger's function) so migrations rebuild."""
-    for table in reversed(tables()):
-        dst.execute(text(f'DROP TABLE IF EXISTS "{table.name}" CASCADE'))
-    dst.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    Base.metadata.drop_all(dst, checkfirst=True)  # children first
+    Table("alembic_version", MetaData()).drop(dst, checkfirst=True)
     dst.execute(text("DROP FUNCTION IF EXISTS audit_log_append_only() CASCADE"))
 
 
