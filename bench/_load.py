@@ -44,6 +44,8 @@ class Stats:
     posts_ok: int = 0  # 2xx answers to a POST of the answers, inside the measured window
     posts_ok_all: int = 0  # every 2xx POST of the answers, warm-up included (for the row check)
     errors: dict[int, int] = field(default_factory=dict)  # status (0: socket error) → count
+    requests_all: int = 0  # every answered request, set-up and warm-up included (for CPU/req)
+    posts_all: int = 0  # every answered POST of the answers, any status, warm-up included
 
     def merge(self, other: Stats) -> None:
         """Add another client's figures to these."""
@@ -51,6 +53,8 @@ class Stats:
         self.get_latencies += other.get_latencies
         self.posts_ok += other.posts_ok
         self.posts_ok_all += other.posts_ok_all
+        self.requests_all += other.requests_all
+        self.posts_all += other.posts_all
         for status, n in other.errors.items():
             self.errors[status] = self.errors.get(status, 0) + n
 
@@ -62,6 +66,7 @@ class Phone:
         self.port = port
         self.address = address
         self.cookies: dict[bytes, bytes] = {}
+        self.answered = 0  # requests that got a whole response
 
     def request(
         self, method: str, path: str, form: dict[str, str] | None = None
@@ -84,6 +89,7 @@ class Phone:
             while chunk := sock.recv(65536):  # the server closes the connection when done
                 chunks.append(chunk)
         raw = b"".join(chunks)
+        self.answered += 1
         headers = raw.split(b"\r\n\r\n", 1)[0]
         for name, value in _COOKIE.findall(headers):
             self.cookies[name] = value
@@ -117,6 +123,7 @@ def _client(
         fields = phone.hidden_fields(QUESTIONS_PATH)
     except OSError:
         stats.errors[0] = stats.errors.get(0, 0) + 1
+        stats.requests_all = phone.answered
         return stats
     n = 0
     while time.time() < stop:
@@ -136,6 +143,7 @@ def _client(
         except OSError:
             stats.errors[0] = stats.errors.get(0, 0) + 1
             continue
+        stats.posts_all += 1
         if 200 <= status < 300:
             stats.posts_ok_all += 1
         if began < start or ended > stop:
@@ -145,6 +153,7 @@ def _client(
             stats.posts_ok += 1
         else:
             stats.errors[status] = stats.errors.get(status, 0) + 1
+    stats.requests_all = phone.answered
     return stats
 
 

@@ -3,6 +3,7 @@
 from survey_app.models.accounts import User
 from survey_app.models.audit import AuditEntry
 from survey_app.models.criteria import CriterionEntry, CriterionValue, LockedScore, RoundWorkflow
+from survey_app.models.jobs import PosterJob
 from survey_app.models.limits import BrowserMark, LoginThrottle, RateBucket
 from survey_app.models.plans import (
     Evidence,
@@ -31,6 +32,7 @@ __all__ = [
     "PlanActivity",
     "PlanActivityUnit",
     "PlanSection",
+    "PosterJob",
     "PosterToken",
     "RateBucket",
     "ResidentialGroup",

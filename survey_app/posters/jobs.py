@@ -1,40 +1,51 @@
-"""Poster batches in a background thread, with progress other requests can read.
+"""Poster batches drawn in a background thread, their state and PDF in the shared database.
 
-Why files and not memory: gunicorn runs several worker processes, and the progress page may
-be served by another worker than the one drawing. Each job keeps a small JSON state file and,
-when done, its PDF in ``<instance>/poster_jobs/``; writes are atomic (``os.replace``), so a
-reader never sees half a file. Why not a table: no schema change for a transient artefact.
+Why the database: with several app servers (or several workers of one), the progress page and
+the download may be served by any of them, not only by the one drawing. Each job is a row of
+``poster_job`` (see survey_app.models.jobs): status, pages done, the message of a failure and,
+when done, the PDF itself. The thread that draws it is in the process that accepted the
+request; it writes its progress (at most ~4 times a second, each write its own short
+transaction on its own session) and the result.
 
-Limits (documented in the README's deployment notes): the instance folder must be shared by
-the processes that serve the progress page, i.e. a multi-server deployment must route a
-job's pages to the server that runs it (or mount a shared instance folder). A job whose
-process died stops updating its state; after STALE_AFTER_S it is reported as interrupted.
+A process that dies mid-job (a restart, a deploy, kill -9) stops writing. A queued or running
+job whose last write is older than STALE_AFTER_S is then reported failed ("interrupted"), and
+the first reader that sees it so writes that down, so it never stays "running". Times are the
+app servers' clocks in UTC: keep them in sync (NTP), as signed sessions already require.
+Finished jobs and their PDFs are deleted KEEP_FOR_S after they started.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
-import os
 import re
 import secrets
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
-from pathlib import Path
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from sqlalchemy import Engine, delete, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from survey_app.audit import log as audit
+from survey_app.core.db import write_transaction
+from survey_app.models import PosterJob, User
 from survey_app.posters.pdf import render_posters_pdf
 
 if TYPE_CHECKING:
     from survey_app.posters.pdf import PosterData
 
 log = logging.getLogger(__name__)
-JOB_DIR = "poster_jobs"
 JOB_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
-STALE_AFTER_S = 120  # no progress for this long while "running": the worker died
+STALE_AFTER_S = 120  # no progress for this long while queued or running: its process died
 KEEP_FOR_S = 24 * 3600  # finished jobs and their PDFs are removed after a day
+PROGRESS_EVERY_S = 0.25
+INTERRUPTED = "interrupted"
+UNFINISHED = ("queued", "running")
 _THREADS: dict[str, threading.Thread] = {}  # this process's jobs, so tests and the CLI can wait
 
 
@@ -51,7 +62,6 @@ class JobState:
     total: int
     skipped: tuple[str, ...] = ()
     message: str = ""
-    updated: float = 0.0
 
     @property
     def finished(self) -> bool:
@@ -64,81 +74,123 @@ class JobState:
         return 100 * self.done // self.total if self.total else 0
 
 
-def _dir(instance_path: str) -> Path:
-    path = Path(instance_path) / JOB_DIR
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def utcnow() -> dt.datetime:
+    """Now in UTC, naive (how the database stores times)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def pdf_path(instance_path: str, job_id: str) -> Path:
-    """Where the finished PDF of a job is kept."""
-    return _dir(instance_path) / f"{job_id}.pdf"
+def _state(row: PosterJob) -> JobState:
+    return JobState(
+        id=row.id,
+        ward_id=row.ward_id,
+        round_id=row.round_id,
+        user_id=row.user_id,
+        status=row.status,
+        done=row.done,
+        total=row.total,
+        skipped=tuple(json.loads(row.skipped or "[]")),
+        message=row.message,
+    )
 
 
-def _write(instance_path: str, state: JobState) -> None:
-    target = _dir(instance_path) / f"{state.id}.json"
-    partial = target.with_suffix(f".json.{os.getpid()}.{threading.get_ident()}")
-    data = asdict(replace(state, updated=time.time()))
-    partial.write_text(json.dumps(data), encoding="utf-8")
-    os.replace(partial, target)
+def read_job(session: Session, job_id: str, *, now: dt.datetime | None = None) -> JobState | None:
+    """The state of a job, or None for an unknown or malformed id.
 
-
-def read_job(instance_path: str, job_id: str) -> JobState | None:
-    """The state of a job, or None for an unknown or malformed id."""
+    A queued or running job without a heartbeat for STALE_AFTER_S is marked failed here
+    (a conditional UPDATE: a late heartbeat of a live thread wins over it, never the reverse).
+    """
     if not isinstance(job_id, str) or not JOB_ID.match(job_id):
         return None
-    try:
-        data = json.loads((_dir(instance_path) / f"{job_id}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    row = session.get(PosterJob, job_id)
+    if row is None:
         return None
-    state = JobState(**{**data, "skipped": tuple(data.get("skipped", ()))})
-    if not state.finished and time.time() - state.updated > STALE_AFTER_S:
-        return replace(state, status="failed", message="interrupted")
-    return state
+    now = now or utcnow()
+    cutoff = now - dt.timedelta(seconds=STALE_AFTER_S)
+    state = _state(row)
+    if row.status not in UNFINISHED or row.updated_at >= cutoff:
+        return state
+    try:
+        with write_transaction(session):
+            marked = session.execute(
+                update(PosterJob)
+                .where(
+                    PosterJob.id == job_id,
+                    PosterJob.status.in_(UNFINISHED),
+                    PosterJob.updated_at < cutoff,
+                )
+                .values(status="failed", message=INTERRUPTED, updated_at=now)
+            ).rowcount
+    except SQLAlchemyError:  # a read-only or busy database: still say it failed
+        log.warning("poster job %s: could not mark it interrupted", job_id, exc_info=True)
+        marked = 1
+    session.expire_all()
+    fresh = session.get(PosterJob, job_id) if marked != 1 else None
+    if fresh is not None:  # a heartbeat came in between: the job is alive
+        return _state(fresh)
+    return replace(state, status="failed", message=INTERRUPTED)
 
 
-def _clean_old(instance_path: str) -> None:
-    """Remove jobs older than KEEP_FOR_S (they are only a download link's target)."""
-    cutoff = time.time() - KEEP_FOR_S
-    for path in _dir(instance_path).iterdir():
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-        except OSError:
-            continue
+def job_pdf(session: Session, job_id: str) -> bytes | None:
+    """The PDF of a finished job (None while it runs, after it failed, or for a bad id)."""
+    if not isinstance(job_id, str) or not JOB_ID.match(job_id):
+        return None
+    return session.scalar(
+        select(PosterJob.pdf).where(PosterJob.id == job_id, PosterJob.status == "done")
+    )
 
 
 def start_job(
-    instance_path: str,
+    session: Session,
     posters: Sequence[PosterData],
     *,
     page_size: str,
     allowed_base_url: str,
     ward_id: int,
     round_id: int,
-    user_id: int | None,
+    actor: User | None,
     skipped: Sequence[str] = (),
 ) -> JobState:
-    """Start drawing ``posters`` into one PDF in a background thread; return its first state.
+    """Record a job (with its audit row) and draw ``posters`` into one PDF in a thread.
 
-    The posters are built from the database by the caller, so the thread never touches the
-    database (no connection shared across threads) and the request returns at once.
+    Returns the job's first state. The posters are built from the database by the caller;
+    the thread only writes its own row, through its own sessions on the same engine (never
+    the request's session).
     """
-    _clean_old(instance_path)
-    state = JobState(
+    now = utcnow()
+    row = PosterJob(
         id=secrets.token_urlsafe(16),
         ward_id=ward_id,
         round_id=round_id,
-        user_id=user_id,
+        user_id=actor.id if actor is not None else None,
         status="queued",
         done=0,
         total=len(posters),
-        skipped=tuple(skipped),
+        skipped=json.dumps(list(skipped), ensure_ascii=False),
+        message="",
+        created_at=now,
+        updated_at=now,
     )
-    _write(instance_path, state)
+    with write_transaction(session):
+        session.execute(
+            delete(PosterJob).where(PosterJob.created_at < now - dt.timedelta(seconds=KEEP_FOR_S))
+        )
+        session.add(row)
+        audit.record(
+            session,
+            action="start",
+            entity="poster_job",
+            entity_id=row.id,
+            old=None,
+            new={"round_id": round_id, "posters": len(posters), "page_size": page_size},
+            actor=actor,
+            ward_id=ward_id,
+        )
+    state = _state(row)
+    bind = session.get_bind()
+    assert isinstance(bind, Engine)
     thread = threading.Thread(
         target=_run,
-        args=(instance_path, state, list(posters), page_size, allowed_base_url),
+        args=(bind, state, list(posters), page_size, allowed_base_url),
         name=f"poster-job-{state.id}",
         daemon=True,
     )
@@ -147,40 +199,50 @@ def start_job(
     return state
 
 
+def _write(engine: Engine, job_id: str, **values: object) -> None:
+    """Update this job's row in a transaction of its own (the heartbeat goes with it)."""
+    with Session(engine) as session, write_transaction(session):
+        session.execute(
+            update(PosterJob).where(PosterJob.id == job_id).values(updated_at=utcnow(), **values)
+        )
+
+
 def _run(
-    instance_path: str,
+    engine: Engine,
     state: JobState,
     posters: list[PosterData],
     page_size: str,
     allowed_base_url: str,
 ) -> None:
-    """The thread body: render, report progress at most ~4 times a second, keep the PDF."""
+    """The thread body: render, report progress at most ~4 times a second, store the PDF."""
 
     last = 0.0
 
     def progress(done: int, total: int) -> None:
         nonlocal last
         now = time.monotonic()
-        if now - last >= 0.25 or done == total:
+        if now - last >= PROGRESS_EVERY_S and done < total:
             last = now
-            _write(instance_path, replace(state, status="running", done=done))
+            try:
+                _write(engine, state.id, status="running", done=done)
+            except SQLAlchemyError:  # a busy database delays the bar, never the job
+                log.warning("poster job %s: progress not saved", state.id, exc_info=True)
 
     try:
-        _write(instance_path, replace(state, status="running"))
+        _write(engine, state.id, status="running")
         pdf = render_posters_pdf(
             posters,
             page_size=page_size,  # type: ignore[arg-type]
             allowed_base_url=allowed_base_url,
             on_page=progress,
         )
-        target = pdf_path(instance_path, state.id)
-        partial = target.with_suffix(".pdf.part")
-        partial.write_bytes(pdf)
-        os.replace(partial, target)
-        _write(instance_path, replace(state, status="done", done=state.total))
+        _write(engine, state.id, status="done", done=state.total, pdf=pdf)
     except Exception as exc:  # a failed job must say so on its page, never vanish
         log.exception("poster job %s failed", state.id)
-        _write(instance_path, replace(state, status="failed", message=str(exc)[:300]))
+        try:
+            _write(engine, state.id, status="failed", message=str(exc)[:300])
+        except SQLAlchemyError:  # then it is reported failed once stale
+            log.exception("poster job %s: failure not saved", state.id)
     finally:
         _THREADS.pop(state.id, None)
 
@@ -192,4 +254,10 @@ def wait(job_id: str, timeout: float = 60.0) -> None:
         thread.join(timeout)
 
 
-__all__ = ["JobState", "pdf_path", "read_job", "start_job", "wait"]
+def wait_all(timeout: float = 60.0) -> None:
+    """Block until every job started by this process ends (tests comparing database states)."""
+    for job_id in list(_THREADS):
+        wait(job_id, timeout)
+
+
+__all__ = ["JobState", "job_pdf", "read_job", "start_job", "wait", "wait_all"]

@@ -140,13 +140,13 @@ def start_all(round_id: int) -> Any:
     except PosterURLError:
         return problem(_("Địa chỉ khảo sát không nằm dưới PUBLIC_BASE_URL: không tạo mã QR."))
     job = poster_jobs.start_job(
-        current_app.instance_path,
+        get_session(),
         posters,
         page_size=size,
         allowed_base_url=base,
         ward_id=round_.ward_id,
         round_id=round_id,
-        user_id=user.id,
+        actor=user,
         skipped=skipped,
     )
     return redirect(url_for("posters.job_page", job_id=job.id), 303)
@@ -154,7 +154,7 @@ def start_all(round_id: int) -> Any:
 
 def _job(job_id: str) -> poster_jobs.JobState:
     """A job of the user's ward, or 404 (another ward's job is not even confirmed to exist)."""
-    job = poster_jobs.read_job(current_app.instance_path, job_id)
+    job = poster_jobs.read_job(get_session(), job_id)
     user = current_user()
     if job is None or user is None or (user.ward_id is not None and user.ward_id != job.ward_id):
         abort(404)
@@ -173,11 +173,10 @@ def job_page(job_id: str) -> str:
 def job_pdf(job_id: str) -> Any:
     """The finished PDF of a job (409 while it is still running)."""
     job = _job(job_id)
-    path = poster_jobs.pdf_path(current_app.instance_path, job.id)
-    if job.status != "done" or not path.exists():
+    pdf = poster_jobs.job_pdf(get_session(), job.id) if job.status == "done" else None
+    if pdf is None:
         return problem(_("Tệp chưa sẵn sàng: hãy chờ đến khi xong."))
-    # Read whole (a few MB at most): simpler than streaming and no file handle left open.
-    return download(path.read_bytes(), f"posters-round-{job.round_id}.pdf")
+    return download(pdf, f"posters-round-{job.round_id}.pdf")
 
 
 @bp.get("/rounds/<int:round_id>/posters/qr.zip")

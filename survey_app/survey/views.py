@@ -32,6 +32,7 @@ from flask import (
     session,
     url_for,
 )
+from markupsafe import Markup
 
 from assessment import Instrument, InstrumentError, load_instrument
 from survey_app.core.db import get_session
@@ -124,8 +125,12 @@ def questions(audience: str) -> Any:
     if request.method == "GET":
         form.key.data = survey.new_submission_key()
         session[STARTED_KEY] = survey.utcnow().timestamp()
+        context = _context(info, instrument, audience)
         return render_template(
-            "survey/questions.html", form=form, **_context(info, instrument, audience)
+            "survey/questions.html",
+            form=form,
+            blank_fieldsets=_blank_fieldsets(form, instrument, audience, context["lang"]),
+            **context,
         )
     unknown = form.unknown_fields(request.form)
     if unknown or not form.validate_on_submit():
@@ -203,6 +208,29 @@ def _context(
         "question_prefix": QUESTION_PREFIX,
         "consent_prefix": CONSENT_PREFIX,
     }
+
+
+# Rendered question groups of a page without answers or errors: the same bytes for every
+# GET of one instrument version, audience and language (none of it is per visitor).
+_BLANK_FIELDSETS: dict[tuple[str, str, str], Markup] = {}
+
+
+def _blank_fieldsets(form: SurveyForm, instrument: Instrument, audience: str, lang: str) -> Markup:
+    """The radio groups of a blank questions form, rendered once per process (not in debug)."""
+    key = (instrument.version, audience, lang)
+    cached = _BLANK_FIELDSETS.get(key)
+    if cached is None:
+        html = Markup(
+            render_template(
+                "survey/_questions_fieldsets.html",
+                form=form,
+                **_context(None, instrument, audience),
+            )
+        )
+        if current_app.debug:
+            return html  # templates may be edited while the development server runs
+        cached = _BLANK_FIELDSETS.setdefault(key, html)
+    return cached
 
 
 def _form_page(

@@ -10,6 +10,8 @@ import zipfile
 import pytest
 from pypdf import PdfReader
 
+from survey_app.core.db import get_session, write_transaction
+from survey_app.models import PosterJob
 from survey_app.posters import jobs as poster_jobs
 from tests.survey_app.posters.test_posters import decode, page_text, render_page
 from tests.survey_app.survey_factories import make_survey
@@ -89,12 +91,14 @@ def test_all_posters_job_reaches_done_with_one_page_per_group(client, setup, sta
 
 
 def test_job_progress_page_refreshes_itself_while_running(app, client, setup, staff):
-    with app.app_context():
-        state = poster_jobs.JobState(
-            id="A" * 22, ward_id=setup.ward_id, round_id=setup.round_id, user_id=None,
-            status="running", done=1, total=3,
+    with app.app_context(), write_transaction(get_session()) as session:
+        now = poster_jobs.utcnow()
+        session.add(
+            PosterJob(
+                id="A" * 22, ward_id=setup.ward_id, round_id=setup.round_id, user_id=None,
+                status="running", done=1, total=3, created_at=now, updated_at=now,
+            )
         )  # fmt: skip
-        poster_jobs._write(app.instance_path, state)
     page = client.get(f"/posters/jobs/{'A' * 22}").get_data(as_text=True)
     assert '<meta http-equiv="refresh" content="2">' in page and "1 / 3" in page
     assert client.get(f"/posters/jobs/{'A' * 22}.pdf").status_code == 409
