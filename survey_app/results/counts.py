@@ -8,8 +8,13 @@ Two sources give the same rows ``(group_id, audience, question_id, value, n)``:
 - :func:`recount_rows` recomputes the same figures from the raw answers in ONE grouped query:
   the reference the counters are checked against, and the "full recompute" of the benchmark.
 
-"Flagged" means `Response.counts_as_flagged`: a pending response with an integrity flag, or
-any response a reviewer excluded. ``include_flagged=False`` gives the official figures.
+THE definition of "counted" (issue 14): a response is counted unless
+`Response.counts_as_flagged` (held back by the flag policy and not yet reviewed, or excluded by
+a reviewer). On the raw side that is :func:`counted_sql`; on the counters' side
+:func:`counted_counters`. Every screen and file that shows how many people answered (the
+leader's page, the dashboard, the public results, the exports, the dossier, ``cfw stats``)
+goes through :func:`count_rows_both` / :func:`counted_rows` / :func:`not_counted_responses`
+here, so they cannot disagree. ``include_flagged=False`` gives the official figures.
 """
 
 from __future__ import annotations
@@ -57,6 +62,47 @@ def counts_as_flagged_sql():
     return or_(Response.review == "excluded", and_(Response.review == "pending", _any_flag()))
 
 
+def counted_sql():
+    """A response that counts toward the official figures (SQL, on `Response`)."""
+    return not_(counts_as_flagged_sql())
+
+
+def counted_counters():
+    """The half of the ``answer_count`` counters that counts toward the official figures."""
+    return AnswerCount.flagged == false()
+
+
+def counted_rows(
+    session: Session, round_id: int, *, group_id: int | None = None, question_id: str | None = None
+) -> list[AnswerRow]:
+    """The counted rows of a round, optionally of one group and one question (one query).
+
+    The leader's page reads only its own group's overall question through this, so it shows
+    exactly what the dashboard's cell for that group shows.
+    """
+    keys = (AnswerCount.group_id, AnswerCount.audience, AnswerCount.question_id, AnswerCount.value)
+    query = (
+        select(*keys, func.sum(AnswerCount.n))
+        .where(AnswerCount.round_id == round_id, counted_counters())
+        .group_by(*keys)
+        .order_by(*keys)
+    )
+    if group_id is not None:
+        query = query.where(AnswerCount.group_id == group_id)
+    if question_id is not None:
+        query = query.where(AnswerCount.question_id == question_id)
+    return [(g, a, qid, int(v), int(n)) for g, a, qid, v, n in session.execute(query) if n]
+
+
+def not_counted_responses(session: Session, round_id: int) -> int:
+    """How many responses of a round are left out of the official figures."""
+    return session.execute(
+        select(func.count())
+        .select_from(Response)
+        .where(Response.round_id == round_id, counts_as_flagged_sql())
+    ).scalar_one()
+
+
 def count_rows(session: Session, round_id: int, *, include_flagged: bool) -> list[AnswerRow]:
     """The round's grouped answer counts from the kept-current counters (one query)."""
     clean, everything = count_rows_both(session, round_id)
@@ -69,7 +115,7 @@ def count_rows_both(session: Session, round_id: int) -> tuple[list[AnswerRow], l
     The dashboard shows both; one query summing both halves halves the database work, and
     Core execution (no ORM row processing) keeps 10,000 counter rows cheap.
     """
-    clean_n = func.sum(case((AnswerCount.flagged == false(), AnswerCount.n), else_=0))
+    clean_n = func.sum(case((counted_counters(), AnswerCount.n), else_=0))
     keys = (AnswerCount.group_id, AnswerCount.audience, AnswerCount.question_id, AnswerCount.value)
     query = (
         select(*keys, clean_n.label("clean"), func.sum(AnswerCount.n).label("n"))
@@ -100,7 +146,7 @@ def recount_rows(session: Session, round_id: int, *, include_flagged: bool) -> l
         .order_by(Response.group_id, Response.audience, Answer.question_id, Answer.value)
     )
     if not include_flagged:
-        query = query.where(not_(counts_as_flagged_sql()))
+        query = query.where(counted_sql())
     return [(g, a, q, int(v), int(n)) for g, a, q, v, n in session.execute(query)]
 
 
@@ -269,10 +315,14 @@ __all__ = [
     "c13_inputs",
     "count_rows",
     "count_rows_both",
+    "counted_counters",
+    "counted_rows",
+    "counted_sql",
     "counts_as_flagged_sql",
     "flagged_responses",
     "formula_for",
     "get_round",
+    "not_counted_responses",
     "populations",
     "recount_rows",
 ]
