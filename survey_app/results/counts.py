@@ -31,7 +31,7 @@ from survey_app.models import Answer, AnswerCount, AssessmentRound, ResidentialG
 
 # Which population column of a residential group belongs to which survey audience.
 POPULATION_COLUMNS = {"child": "children", "resident": "residents"}
-FLAG_NAMES = ("speeder", "straightline", "burst", "repeat")
+FLAG_NAMES = ("speeder", "straightline", "burst", "repeat", "impossible")
 
 
 class RoundNotFound(LookupError):
@@ -52,14 +52,12 @@ def formula_for(round_: AssessmentRound) -> SurveyFormula:
 
 
 def _any_flag():
-    return or_(
-        Response.flag_speeder, Response.flag_straightline, Response.flag_burst, Response.flag_repeat
-    )
+    return or_(*(getattr(Response, f"flag_{name}") for name in FLAG_NAMES))
 
 
 def counts_as_flagged_sql():
     """SQL twin of `Response.counts_as_flagged` (kept next to the Python one in review tests)."""
-    return or_(Response.review == "excluded", and_(Response.review == "pending", _any_flag()))
+    return or_(Response.review == "excluded", and_(Response.review == "pending", Response.held))
 
 
 def counted_sql():
@@ -244,9 +242,9 @@ def flagged_responses(
     pending = session.execute(
         select(func.count())
         .select_from(Response)
-        .where(where, Response.review == "pending", _any_flag())
+        .where(where, Response.review == "pending", Response.held)
     ).scalar_one()
-    pending_first = (Response.review != "pending") | not_(_any_flag())
+    pending_first = (Response.review != "pending") | not_(Response.held)
     rows = session.execute(
         select(Response, ResidentialGroup.name)
         .join(ResidentialGroup, ResidentialGroup.id == Response.group_id)
