@@ -232,12 +232,39 @@ def _review_filter(round_id: int):
     return and_(Response.round_id == round_id, or_(_any_flag(), Response.review != "pending"))
 
 
+# The review list's "show" filter: which responses, by the policy's decision or the review.
+REVIEW_VIEWS = ("all", "held", "marked", "kept", "excluded")
+
+
+def _view_filter(view: str):
+    return {
+        "held": and_(Response.held, Response.review == "pending"),
+        "marked": and_(not_(Response.held), Response.review == "pending"),
+        "kept": Response.review == "kept",
+        "excluded": Response.review == "excluded",
+    }.get(view)
+
+
 def flagged_responses(
-    session: Session, round_id: int, *, limit: int = 50, offset: int = 0
+    session: Session,
+    round_id: int,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    flag: str | None = None,
+    view: str = "all",
 ) -> FlaggedPage:
-    """Flagged or reviewed responses of a round, pending first, with their answers."""
+    """Flagged or reviewed responses of a round, held first, with their answers.
+
+    ``flag`` keeps those with one signal (a name of FLAG_NAMES), ``view`` one of
+    REVIEW_VIEWS; unknown values are ignored (the whole list).
+    """
     limit, offset = max(1, min(int(limit), 200)), max(0, int(offset))
     where = _review_filter(round_id)
+    if flag in FLAG_NAMES:
+        where = and_(where, getattr(Response, f"flag_{flag}"))
+    if _view_filter(view) is not None:
+        where = and_(where, _view_filter(view))
     total = session.execute(select(func.count()).select_from(Response).where(where)).scalar_one()
     pending = session.execute(
         select(func.count())
@@ -283,6 +310,28 @@ def flagged_responses(
     return FlaggedPage(items, int(total), int(pending), limit, offset)
 
 
+def rule_counts(session: Session, round_id: int) -> dict[str, int]:
+    """How many responses each signal marked, how many the policy held, how many are out.
+
+    Keys: every name of FLAG_NAMES, "marked" (any signal), "held" (held and not yet
+    reviewed), "excluded" (by a reviewer) and "not_counted" (the two together). One query.
+    """
+    columns = [
+        func.sum(case((getattr(Response, f"flag_{name}"), 1), else_=0)).label(name)
+        for name in FLAG_NAMES
+    ]
+    columns += [
+        func.sum(case((_any_flag(), 1), else_=0)).label("marked"),
+        func.sum(case((and_(Response.held, Response.review == "pending"), 1), else_=0)).label(
+            "held"
+        ),
+        func.sum(case((Response.review == "excluded", 1), else_=0)).label("excluded"),
+        func.sum(case((counts_as_flagged_sql(), 1), else_=0)).label("not_counted"),
+    ]
+    row = session.execute(select(*columns).where(Response.round_id == round_id)).one()
+    return {key: int(value or 0) for key, value in row._mapping.items()}
+
+
 def response_rows(session: Session, round_id: int) -> Sequence:
     """Every response of a round with its group name, for the anonymised raw export."""
     return session.execute(
@@ -323,4 +372,5 @@ __all__ = [
     "not_counted_responses",
     "populations",
     "recount_rows",
+    "rule_counts",
 ]
