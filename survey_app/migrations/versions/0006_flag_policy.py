@@ -6,14 +6,14 @@ answer back. ``held`` records that decision, taken when the answer arrived. Exis
 keep the old meaning (held = any flag), so their counters stay equal to a recount.
 
 Revision ID: 0006_flag_policy
-Revises: 0005
+Revises: 0006_signin_throttle
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_flag_policy"
-down_revision = "0005"
+down_revision = "0006_signin_throttle"  # re-chained after main's 0006 migrations
 branch_labels = None
 depends_on = None
 
