@@ -60,6 +60,8 @@ PUBLIC = frozenset(
         "public.start",
         "public.profile",
         "public.questions",
+        "public.sent",
+        "public.another",
         "results.ward",
         "results.group",
     }
