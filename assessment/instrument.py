@@ -167,6 +167,7 @@ class _Parser:
         if not isinstance(overall, str) or not overall:
             raise self.fail("meta.overall_question", "missing", "[meta]")
         scale, dont_know = self.scale(self.table(data, "scale", ""))
+        self.shared_scale = scale
         gender = self.table(data, "gender", "")
         audiences_data = self.table(data, "audiences", "")
         if sorted(audiences_data) != sorted(AUDIENCES):
@@ -223,6 +224,7 @@ class _Parser:
             for part in NOTICE_PARTS
         )
         hotline = self.text(data, "hotline", row) if "hotline" in data else None
+        own = self.scale({"dont_know": DONT_KNOW, **data["scale"]})[0] if "scale" in data else None
         faces = data.get("faces")
         if not isinstance(faces, bool):
             raise self.fail(f"{row}.faces", "must be true or false", f"[{row}]")
@@ -234,6 +236,7 @@ class _Parser:
             thanks=self.text(data, "thanks", row, f"[{row}]"),
             hotline=hotline,
             hotline_number=data.get("hotline_number"),
+            scale=own or self.shared_scale,
             notice=notice,
             consents=self.choices(self.rows(data, "consents", row), f"{row}.consents", ID_PATTERN),
             age_bands=self.choices(

@@ -72,6 +72,9 @@ class Audience:
     consents: tuple[Choice, ...]
     age_bands: tuple[Choice, ...]
     questions: tuple[Question, ...]
+    # The answer scale in this audience's own words (the instrument's shared scale when the
+    # file gives none): same values and faces, e.g. "Rất buồn … Rất vui" for children.
+    scale: tuple[ScaleOption, ...] = ()
 
     @property
     def question_ids(self) -> tuple[str, ...]:

@@ -261,13 +261,15 @@ def _groups_of(session: Session, ward: Ward) -> list[ResidentialGroup]:
 
 
 def default_instrument_version() -> str | None:
-    """The instrument a round uses when none is named: the only shipped one, else None.
+    """The instrument a new round uses when none is named: the newest shipped one.
 
-    Version names do not sort as numbers ("…2026.10" < "…2026.9"), so with several files
-    the administrator must choose.
+    Versions are compared number by number ("c13-2026.10" is newer than "c13-2026.9");
+    None when nothing is shipped. Existing rounds keep the version they name.
     """
     shipped = instruments.available_versions()
-    return shipped[0] if len(shipped) == 1 else None
+    if not shipped:
+        return None
+    return max(shipped, key=lambda v: [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", v)])
 
 
 def _check_versions(rule_version: str, instrument_version: str, ward: Ward | None) -> list[str]:

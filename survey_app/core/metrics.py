@@ -45,7 +45,7 @@ UNAVAILABLE = Counter(
 )
 # Which successful answers mean "a questionnaire was stored": (endpoint, method, status).
 SUBMISSION_ENDPOINTS = {
-    ("public.questions", "POST", 200): "online",
+    ("public.questions", "POST", 303): "online",  # post/redirect/get to /s/sent
     ("paper.entry", "POST", 303): "paper",
 }
 

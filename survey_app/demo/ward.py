@@ -22,6 +22,7 @@ from survey_app.core.db import write_transaction
 from survey_app.core.paths import EXAMPLES
 from survey_app.demo.plan import seed_plans
 from survey_app.models import AssessmentRound, ResidentialGroup, Response, User, Ward
+from survey_app.results.counts import counts_as_flagged_sql
 from survey_app.survey import submit as survey
 from survey_app.survey import tokens
 from survey_app.workspace import criteria
@@ -176,7 +177,7 @@ def build_demo(
             session, submission, instrument=instrument, secret=secret, now=now
         )
         result.answers += 1
-        result.flagged += bool(stored.flags)
+        result.flagged += stored.held
     with write_transaction(session):
         enter_example_figures(session, session.get(AssessmentRound, round_.id))
     return result
@@ -298,9 +299,7 @@ def survey_links(session: Session, base_url: str, round_id: int | None = None) -
 
 
 def _response_counts(session: Session) -> dict[tuple[int, int], dict[tuple[str, bool], int]]:
-    flagged = (
-        Response.flag_speeder | Response.flag_straightline | Response.flag_burst
-    ) | Response.flag_repeat
+    flagged = counts_as_flagged_sql()  # "not counted", the one definition
     query = select(
         Response.round_id, Response.group_id, Response.audience, flagged, func.count()
     ).group_by(Response.round_id, Response.group_id, Response.audience, flagged)

@@ -20,7 +20,7 @@ from survey_app.dossier import data as dd
 from survey_app.dossier.parts import in_text
 from survey_app.dossier.texts import vietnam_date
 from survey_app.models import AssessmentRound, Response, User
-from survey_app.results.counts import counts_as_flagged_sql, formula_for
+from survey_app.results.counts import formula_for, not_counted_responses
 from survey_app.results.dashboard import figures, load_counts
 from survey_app.workspace.criteria import sections, stored_values
 from survey_app.workspace.scorecard import round_score
@@ -125,11 +125,7 @@ def survey_section(session: Session, round_: AssessmentRound) -> dd.SurveySectio
             .group_by(Response.channel)
         ).all()
     )
-    flagged = session.execute(
-        select(func.count())
-        .select_from(Response)
-        .where(Response.round_id == round_.id, counts_as_flagged_sql())
-    ).scalar_one()
+    flagged = not_counted_responses(session, round_.id)
     groups = session.execute(
         select(func.count(func.distinct(Response.group_id))).where(Response.round_id == round_.id)
     ).scalar_one()

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.core.db import Base
@@ -42,7 +50,11 @@ class Response(Base):
     flag_straightline: Mapped[bool] = mapped_column(default=False)
     flag_burst: Mapped[bool] = mapped_column(default=False)
     flag_repeat: Mapped[bool] = mapped_column(default=False)
-    # Flagged answers await staff review; "excluded" leaves them out of the clean figures.
+    flag_impossible: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The flag policy's decision when the answer arrived: its signals weigh enough to hold it
+    # out of the official figures until reviewed (weak marks alone keep it counted).
+    held: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Held answers await staff review; "excluded" leaves any answer out of the clean figures.
     review: Mapped[str] = mapped_column(String(16), default="pending")
     submission_key: Mapped[str] = mapped_column(String(64))
 
@@ -53,12 +65,18 @@ class Response(Base):
     @property
     def flagged(self) -> bool:
         """True when any integrity flag is set."""
-        return self.flag_speeder or self.flag_straightline or self.flag_burst or self.flag_repeat
+        return (
+            self.flag_speeder
+            or self.flag_straightline
+            or self.flag_burst
+            or self.flag_repeat
+            or self.flag_impossible
+        )
 
     @property
     def counts_as_flagged(self) -> bool:
         """True when the response is left out of the "without flagged" figures."""
-        return self.review == "excluded" or (self.flagged and self.review == "pending")
+        return self.review == "excluded" or (self.held and self.review == "pending")
 
 
 class Answer(Base):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, func, select
 from sqlalchemy.orm import Session
 
 from assessment import (
@@ -25,7 +24,9 @@ from assessment import (
     load_rules,
     sample_targets,
 )
-from survey_app.models import AnswerCount, AssessmentRound, ResidentialGroup
+from survey_app.models import AssessmentRound
+from survey_app.results.counts import counted_rows
+from survey_app.results.counts import populations as counted_populations
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,34 +54,20 @@ def group_progress(
         instrument = load_instrument(round_.instrument_version)
     except (RuleSetError, InstrumentError):
         return []
-    rows = session.execute(
-        select(
-            AnswerCount.audience,
-            AnswerCount.value,
-            func.sum(AnswerCount.n).cast(Integer),
-        )
-        .where(
-            AnswerCount.round_id == round_.id,
-            AnswerCount.group_id == group_id,
-            AnswerCount.question_id == instrument.overall_question,
-        )
-        .group_by(AnswerCount.audience, AnswerCount.value)
-    ).all()
+    # Only counted answers (the one definition in results/counts.py): the leader sees what the
+    # dashboard and the public page see for this group.
     answer_rows = [
-        (group_id, audience, instrument.overall_question, int(value), int(n))
-        for audience, value, n in rows
-        if audience in formula.audiences
-    ]
-    populations: dict[tuple[int, str], int] = {}
-    for gid, children, residents in session.execute(
-        select(ResidentialGroup.id, ResidentialGroup.children, ResidentialGroup.residents).where(
-            ResidentialGroup.ward_id == round_.ward_id
+        row
+        for row in counted_rows(
+            session, round_.id, group_id=group_id, question_id=instrument.overall_question
         )
-    ):
-        for audience, population in (("child", children), ("resident", residents)):
-            # 0 means "not entered": such a group gets no target rather than a target of 0.
-            if audience in formula.audiences and population:
-                populations[(gid, audience)] = population
+        if row[1] in formula.audiences
+    ]
+    populations = {
+        key: n
+        for key, n in counted_populations(session, round_.id).items()
+        if key[1] in formula.audiences
+    }
     counts = counts_from_rows(answer_rows, formula, populations)
     plan = sample_targets(counts, formula)
     result = []

@@ -8,8 +8,13 @@ Two sources give the same rows ``(group_id, audience, question_id, value, n)``:
 - :func:`recount_rows` recomputes the same figures from the raw answers in ONE grouped query:
   the reference the counters are checked against, and the "full recompute" of the benchmark.
 
-"Flagged" means `Response.counts_as_flagged`: a pending response with an integrity flag, or
-any response a reviewer excluded. ``include_flagged=False`` gives the official figures.
+THE definition of "counted" (issue 14): a response is counted unless
+`Response.counts_as_flagged` (held back by the flag policy and not yet reviewed, or excluded by
+a reviewer). On the raw side that is :func:`counted_sql`; on the counters' side
+:func:`counted_counters`. Every screen and file that shows how many people answered (the
+leader's page, the dashboard, the public results, the exports, the dossier, ``cfw stats``)
+goes through :func:`count_rows_both` / :func:`counted_rows` / :func:`not_counted_responses`
+here, so they cannot disagree. ``include_flagged=False`` gives the official figures.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from survey_app.models import Answer, AnswerCount, AssessmentRound, ResidentialG
 
 # Which population column of a residential group belongs to which survey audience.
 POPULATION_COLUMNS = {"child": "children", "resident": "residents"}
-FLAG_NAMES = ("speeder", "straightline", "burst", "repeat")
+FLAG_NAMES = ("speeder", "straightline", "burst", "repeat", "impossible")
 
 
 class RoundNotFound(LookupError):
@@ -47,14 +52,53 @@ def formula_for(round_: AssessmentRound) -> SurveyFormula:
 
 
 def _any_flag():
-    return or_(
-        Response.flag_speeder, Response.flag_straightline, Response.flag_burst, Response.flag_repeat
-    )
+    return or_(*(getattr(Response, f"flag_{name}") for name in FLAG_NAMES))
 
 
 def counts_as_flagged_sql():
     """SQL twin of `Response.counts_as_flagged` (kept next to the Python one in review tests)."""
-    return or_(Response.review == "excluded", and_(Response.review == "pending", _any_flag()))
+    return or_(Response.review == "excluded", and_(Response.review == "pending", Response.held))
+
+
+def counted_sql():
+    """A response that counts toward the official figures (SQL, on `Response`)."""
+    return not_(counts_as_flagged_sql())
+
+
+def counted_counters():
+    """The half of the ``answer_count`` counters that counts toward the official figures."""
+    return AnswerCount.flagged == false()
+
+
+def counted_rows(
+    session: Session, round_id: int, *, group_id: int | None = None, question_id: str | None = None
+) -> list[AnswerRow]:
+    """The counted rows of a round, optionally of one group and one question (one query).
+
+    The leader's page reads only its own group's overall question through this, so it shows
+    exactly what the dashboard's cell for that group shows.
+    """
+    keys = (AnswerCount.group_id, AnswerCount.audience, AnswerCount.question_id, AnswerCount.value)
+    query = (
+        select(*keys, func.sum(AnswerCount.n))
+        .where(AnswerCount.round_id == round_id, counted_counters())
+        .group_by(*keys)
+        .order_by(*keys)
+    )
+    if group_id is not None:
+        query = query.where(AnswerCount.group_id == group_id)
+    if question_id is not None:
+        query = query.where(AnswerCount.question_id == question_id)
+    return [(g, a, qid, int(v), int(n)) for g, a, qid, v, n in session.execute(query) if n]
+
+
+def not_counted_responses(session: Session, round_id: int) -> int:
+    """How many responses of a round are left out of the official figures."""
+    return session.execute(
+        select(func.count())
+        .select_from(Response)
+        .where(Response.round_id == round_id, counts_as_flagged_sql())
+    ).scalar_one()
 
 
 def count_rows(session: Session, round_id: int, *, include_flagged: bool) -> list[AnswerRow]:
@@ -69,7 +113,7 @@ def count_rows_both(session: Session, round_id: int) -> tuple[list[AnswerRow], l
     The dashboard shows both; one query summing both halves halves the database work, and
     Core execution (no ORM row processing) keeps 10,000 counter rows cheap.
     """
-    clean_n = func.sum(case((AnswerCount.flagged == false(), AnswerCount.n), else_=0))
+    clean_n = func.sum(case((counted_counters(), AnswerCount.n), else_=0))
     keys = (AnswerCount.group_id, AnswerCount.audience, AnswerCount.question_id, AnswerCount.value)
     query = (
         select(*keys, clean_n.label("clean"), func.sum(AnswerCount.n).label("n"))
@@ -100,7 +144,7 @@ def recount_rows(session: Session, round_id: int, *, include_flagged: bool) -> l
         .order_by(Response.group_id, Response.audience, Answer.question_id, Answer.value)
     )
     if not include_flagged:
-        query = query.where(not_(counts_as_flagged_sql()))
+        query = query.where(counted_sql())
     return [(g, a, q, int(v), int(n)) for g, a, q, v, n in session.execute(query)]
 
 
@@ -188,19 +232,46 @@ def _review_filter(round_id: int):
     return and_(Response.round_id == round_id, or_(_any_flag(), Response.review != "pending"))
 
 
+# The review list's "show" filter: which responses, by the policy's decision or the review.
+REVIEW_VIEWS = ("all", "held", "marked", "kept", "excluded")
+
+
+def _view_filter(view: str):
+    return {
+        "held": and_(Response.held, Response.review == "pending"),
+        "marked": and_(not_(Response.held), Response.review == "pending"),
+        "kept": Response.review == "kept",
+        "excluded": Response.review == "excluded",
+    }.get(view)
+
+
 def flagged_responses(
-    session: Session, round_id: int, *, limit: int = 50, offset: int = 0
+    session: Session,
+    round_id: int,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    flag: str | None = None,
+    view: str = "all",
 ) -> FlaggedPage:
-    """Flagged or reviewed responses of a round, pending first, with their answers."""
+    """Flagged or reviewed responses of a round, held first, with their answers.
+
+    ``flag`` keeps those with one signal (a name of FLAG_NAMES), ``view`` one of
+    REVIEW_VIEWS; unknown values are ignored (the whole list).
+    """
     limit, offset = max(1, min(int(limit), 200)), max(0, int(offset))
     where = _review_filter(round_id)
+    if flag in FLAG_NAMES:
+        where = and_(where, getattr(Response, f"flag_{flag}"))
+    if _view_filter(view) is not None:
+        where = and_(where, _view_filter(view))
     total = session.execute(select(func.count()).select_from(Response).where(where)).scalar_one()
     pending = session.execute(
         select(func.count())
         .select_from(Response)
-        .where(where, Response.review == "pending", _any_flag())
+        .where(where, Response.review == "pending", Response.held)
     ).scalar_one()
-    pending_first = (Response.review != "pending") | not_(_any_flag())
+    pending_first = (Response.review != "pending") | not_(Response.held)
     rows = session.execute(
         select(Response, ResidentialGroup.name)
         .join(ResidentialGroup, ResidentialGroup.id == Response.group_id)
@@ -239,6 +310,28 @@ def flagged_responses(
     return FlaggedPage(items, int(total), int(pending), limit, offset)
 
 
+def rule_counts(session: Session, round_id: int) -> dict[str, int]:
+    """How many responses each signal marked, how many the policy held, how many are out.
+
+    Keys: every name of FLAG_NAMES, "marked" (any signal), "held" (held and not yet
+    reviewed), "excluded" (by a reviewer) and "not_counted" (the two together). One query.
+    """
+    columns = [
+        func.sum(case((getattr(Response, f"flag_{name}"), 1), else_=0)).label(name)
+        for name in FLAG_NAMES
+    ]
+    columns += [
+        func.sum(case((_any_flag(), 1), else_=0)).label("marked"),
+        func.sum(case((and_(Response.held, Response.review == "pending"), 1), else_=0)).label(
+            "held"
+        ),
+        func.sum(case((Response.review == "excluded", 1), else_=0)).label("excluded"),
+        func.sum(case((counts_as_flagged_sql(), 1), else_=0)).label("not_counted"),
+    ]
+    row = session.execute(select(*columns).where(Response.round_id == round_id)).one()
+    return {key: int(value or 0) for key, value in row._mapping.items()}
+
+
 def response_rows(session: Session, round_id: int) -> Sequence:
     """Every response of a round with its group name, for the anonymised raw export."""
     return session.execute(
@@ -269,10 +362,15 @@ __all__ = [
     "c13_inputs",
     "count_rows",
     "count_rows_both",
+    "counted_counters",
+    "counted_rows",
+    "counted_sql",
     "counts_as_flagged_sql",
     "flagged_responses",
     "formula_for",
     "get_round",
+    "not_counted_responses",
     "populations",
     "recount_rows",
+    "rule_counts",
 ]

@@ -32,3 +32,7 @@ class ReviewForm(FlaskForm):
             Length(max=REASON_MAX_CHARS),
         ],
     )
+
+
+class BulkReviewForm(ReviewForm):
+    """The same decision and reason for every ticked response (the ids come as "ids")."""

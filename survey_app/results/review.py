@@ -154,3 +154,82 @@ def _move_counts(session: Session, response: Response, source: bool, target: boo
             set_={"n": AnswerCount.n + 1},
         )
         session.execute(stmt)
+
+
+BULK_MAX = 200  # responses per bulk decision (one page of the review list at most)
+
+
+def review_many(
+    session: Session,
+    round_id: int,
+    response_ids: list[int],
+    decision: str,
+    *,
+    actor: User | None,
+    reason: str,
+) -> list[ReviewResult]:
+    """One decision with one reason for many responses of one round, in ONE transaction.
+
+    Each response's counters move as in `review_response` and each gets its own audit row
+    (old and new state, the shared reason, ``bulk`` with how many were decided together), so
+    any single decision can be traced and undone. Nothing is written if one id is unknown,
+    of another round, or the actor may not review. Raises ReviewError (400/403/404).
+    """
+    if decision not in REVIEW_STATES:
+        raise ReviewError(
+            _("Quyết định không hợp lệ: %(value)s.", value=str(decision)[:40]), status=400
+        )
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise ReviewError(_("Hãy ghi lý do của quyết định."), status=400)
+    if len(reason) > REASON_MAX_CHARS:
+        raise ReviewError(_("Lý do quá dài (tối đa %(n)s ký tự).", n=REASON_MAX_CHARS), status=400)
+    ids = sorted(set(response_ids))
+    if not ids:
+        raise ReviewError(_("Hãy chọn ít nhất một phiếu."), status=400)
+    if len(ids) > BULK_MAX:
+        raise ReviewError(_("Chọn tối đa %(n)s phiếu mỗi lần.", n=BULK_MAX), status=400)
+    results = []
+    with write_transaction(session):
+        ward_id = session.execute(
+            select(AssessmentRound.ward_id).where(AssessmentRound.id == round_id)
+        ).scalar_one_or_none()
+        if ward_id is None:
+            raise ReviewError(_("Không tìm thấy đợt đánh giá này."), status=404)
+        if actor is not None and not may_review(actor, ward_id):
+            raise ReviewError(_("Tài khoản của bạn không được xem xét phiếu trả lời."), 403)
+        rows = (
+            session.execute(
+                select(Response)
+                .where(Response.id.in_(ids), Response.round_id == round_id)
+                .with_for_update()
+            )
+            .scalars()
+            .all()
+        )
+        if len(rows) != len(ids):
+            raise ReviewError(_("Không tìm thấy phiếu trả lời này."), status=404)
+        for response in rows:
+            old, was_flagged = response.review, response.counts_as_flagged
+            if old == decision:
+                results.append(ReviewResult(response.id, old, decision, moved=False))
+                continue
+            response.review = decision
+            now_flagged = response.counts_as_flagged
+            if now_flagged != was_flagged:
+                _move_counts(session, response, was_flagged, now_flagged)
+            audit.record(
+                session,
+                action="survey.review",
+                entity="response",
+                entity_id=response.id,
+                old={"review": old, "counts_as_flagged": was_flagged},
+                new={"review": decision, "counts_as_flagged": now_flagged, "bulk": len(ids)},
+                reason=reason,
+                actor=actor,
+                ward_id=ward_id,
+            )
+            results.append(
+                ReviewResult(response.id, old, decision, moved=now_flagged != was_flagged)
+            )
+    return results

@@ -5,6 +5,7 @@ URL map (blueprint "dashboard"):
   GET  /rounds/<id>/survey                     dashboard (admin, vhxh, council, viewer of the ward)
   GET  /rounds/<id>/survey/flags               flagged and reviewed responses (same roles)
   POST /rounds/<id>/survey/flags/<response>    review decision with a reason (admin, vhxh)
+  POST /rounds/<id>/survey/flags/bulk          one decision, one reason, many responses
   GET  /rounds/<id>/survey/aggregates.csv      aggregates, suppression applied (same roles)
   GET  /rounds/<id>/survey/aggregates.xlsx     the same as a workbook
   GET  /rounds/<id>/survey/responses.csv       anonymised raw answers (admin, vhxh)
@@ -29,11 +30,11 @@ from survey_app.core.web import download
 from survey_app.models import Response as ResponseRow
 from survey_app.results import exports as survey_exports
 from survey_app.results import review
-from survey_app.results.counts import flagged_responses
+from survey_app.results.counts import FLAG_NAMES, REVIEW_VIEWS, flagged_responses, rule_counts
 from survey_app.results.dashboard import build_dashboard
 from survey_app.results.dashboard_text import audience_name, format_number
 from survey_app.results.figures import Dashboard
-from survey_app.results.forms import DECISIONS, ReviewForm
+from survey_app.results.forms import DECISIONS, BulkReviewForm, ReviewForm
 from survey_app.results.questions import question_labels
 
 bp = Blueprint("dashboard", __name__)
@@ -104,6 +105,7 @@ def survey(round_id: int) -> Any:
         audience_name=audience_name,
         can_review=review.may_review(current_user(), round_.ward_id),
         raw_allowed=can("survey.export_raw"),
+        rules=rule_counts(get_session(), round_.id),
         format_p=lambda p: "< 0,001" if p < 0.001 else format_number(p, 3),
     )
 
@@ -115,8 +117,17 @@ def flags(round_id: int) -> Any:
     round_ = round_or_404(round_id)
     page = request.args.get("page", "1")
     number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    flag = request.args.get("flag", "")
+    flag = flag if flag in FLAG_NAMES else ""
+    view = request.args.get("show", "all")
+    view = view if view in REVIEW_VIEWS else "all"
     listing = flagged_responses(
-        get_session(), round_.id, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
+        get_session(),
+        round_.id,
+        limit=PAGE_SIZE,
+        offset=(number - 1) * PAGE_SIZE,
+        flag=flag or None,
+        view=view,
     )
     return render_template(
         "results/flags.html",
@@ -124,6 +135,12 @@ def flags(round_id: int) -> Any:
         listing=listing,
         page=number,
         pages=max(1, -(-listing.total // PAGE_SIZE)),
+        flag=flag,
+        show=view,
+        flag_names=FLAG_NAMES,
+        views=REVIEW_VIEWS,
+        rules=rule_counts(get_session(), round_.id),
+        bulk=BulkReviewForm(),
         form=ReviewForm(),
         decisions=DECISIONS,
         question_labels=question_labels(round_.instrument_version),
@@ -160,6 +177,34 @@ def review_action(round_id: int, response_id: int) -> Any:
     return redirect(
         url_for("dashboard.flags", round_id=round_.id, page=request.args.get("page")), 303
     )
+
+
+@bp.post("/rounds/<int:round_id>/survey/flags/bulk")
+@require("survey.dashboard")
+def review_bulk(round_id: int) -> Any:
+    """One decision with one reason for the ticked responses (each audited)."""
+    round_ = round_or_404(round_id)
+    if not review.may_review(current_user(), round_.ward_id):
+        abort(403)
+    form = BulkReviewForm()
+    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit() and 0 < int(v) <= MAX_ID]
+    if not form.validate_on_submit():
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+        return error_response(400, message=" ".join(problems) or None)
+    try:
+        done = review.review_many(
+            get_session(),
+            round_.id,
+            ids,
+            form.decision.data,
+            actor=current_user(),
+            reason=form.reason.data,
+        )
+    except review.ReviewError as exc:
+        return error_response(exc.status, message=str(exc))
+    flash(_("Đã lưu quyết định cho %(n)s phiếu.", n=len(done)), "success")
+    back = {k: request.args.get(k) for k in ("page", "flag", "show") if request.args.get(k)}
+    return redirect(url_for("dashboard.flags", round_id=round_.id, **back), 303)
 
 
 @bp.get("/rounds/<int:round_id>/survey/aggregates.csv")

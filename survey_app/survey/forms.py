@@ -143,7 +143,7 @@ def _age_label(audience: Audience) -> str:
 def _questions_class(version: str, audience_id: str, lang: str) -> type[SurveyForm]:
     instrument = load_instrument(version)
     audience = instrument.audience(audience_id)
-    choices = [(o.value, o.label.get(lang)) for o in instrument.scale]
+    choices = [(o.value, o.label.get(lang)) for o in (audience.scale or instrument.scale)]
     attrs: dict[str, Any] = {"audience_id": audience_id}
     for number, question in enumerate(audience.questions, start=1):
         attrs[QUESTION_PREFIX + question.id] = AllowListField(

@@ -69,6 +69,12 @@ class Submission:
     browser_id: str | None = None
     client_address: str | None = None
     channel: str = "qr"
+    # Started from the thank-you page's "another person" link: the next member of a household
+    # on the same phone starts fresh (no repeat-browser signal, up to the policy's limit).
+    household: bool = False
+    # The questions page was shown while the poster was active: a pause in between does not
+    # throw the answer away (the cap and the round still hold).
+    started_before_pause: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +85,7 @@ class SubmitResult:
     audience: str
     duplicate: bool
     flags: tuple[str, ...] = field(default_factory=tuple)
+    held: bool = False  # held out of the official figures until reviewed (flag policy)
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -26,6 +26,7 @@ from survey_app.core.db import write_transaction
 from survey_app.models import Answer, AnswerCount, AssessmentRound, BrowserMark, PosterToken
 from survey_app.models import Response as ResponseRow
 from survey_app.survey import tokens
+from survey_app.survey.flag_policy import FlagPolicy, load_policy
 from survey_app.survey.submission import (
     BROWSER_COOKIE,
     BROWSER_COOKIE_MAX_AGE,
@@ -81,18 +82,22 @@ def _statements(dialect: str) -> dict[str, Any]:
         index_elements=["round_id", "browser_hash"], set_={"count": BrowserMark.count + 1}
     ).returning(BrowserMark.count)
     token, round_ = PosterToken.__table__, AssessmentRound.__table__
-    take = (
-        update(token)
-        .where(
-            token.c.id == bindparam("token_id"),
-            token.c.status == "active",
-            token.c.used < token.c.cap,
-            exists().where(and_(round_.c.id == token.c.round_id, round_.c.status == "open")),
+
+    def take_if(*statuses: str):
+        return (
+            update(token)
+            .where(
+                token.c.id == bindparam("token_id"),
+                token.c.status.in_(statuses),
+                token.c.used < token.c.cap,
+                exists().where(and_(round_.c.id == token.c.round_id, round_.c.status == "open")),
+            )
+            .values(used=token.c.used + 1)
         )
-        .values(used=token.c.used + 1)
-    )
+
     return {
-        "take": take,
+        "take": take_if("active"),
+        "take_started": take_if("active", "paused"),
         "response": insert(ResponseRow.__table__).returning(ResponseRow.__table__.c.id),
         "answers": insert(Answer.__table__),
         "counts": counts,
@@ -132,7 +137,11 @@ def submit_response(
     now = now or utcnow()
     if info is None or info.token_id != submission.token_id:
         info = tokens.lookup_by_id(session, submission.token_id)
-    if not (info.usable or (submission.channel == "paper" and info.state in PAPER_STATES)):
+    if not (
+        info.usable
+        or (submission.channel == "paper" and info.state in PAPER_STATES)
+        or _paused_mid_answer(submission, info)
+    ):
         raise SubmitRefused(info.state.value, info)
     if info.instrument_version != instrument.version:
         raise SubmitRefused(TokenState.CLOSED.value, info)
@@ -167,6 +176,7 @@ class _Draft:
     flags: dict[str, bool]
     burst_key: str
     browser_digest: str | None
+    household: bool = False
 
 
 def _draft(
@@ -181,10 +191,8 @@ def _draft(
     rules = instrument.integrity
     seconds = (now - submission.started_at).total_seconds() if submission.started_at else None
     answers = {q: int(v) for q, v in submission.answers.items()}
-    flags = {
-        "speeder": is_speeder(seconds, instrument, submission.audience, submission.lang),
-        "straightline": is_straightline(answers, rules.straightline_min_questions),
-    }
+    flags = timing_flags(seconds, instrument, submission.audience, submission.lang, load_policy())
+    flags["straightline"] = is_straightline(answers, rules.straightline_min_questions)
     row = {
         "round_id": info.round_id,
         "group_id": info.group_id,
@@ -207,7 +215,19 @@ def _draft(
     window = rules.burst_window_minutes * 60
     index = int(now.replace(tzinfo=dt.UTC).timestamp() // window)
     digest = browser_hash(secret, submission.browser_id) if submission.browser_id else None
-    return _Draft(row, answers, flags, f"burst:{submission.token_id}:{index}", digest)
+    return _Draft(
+        row, answers, flags, f"burst:{submission.token_id}:{index}", digest, submission.household
+    )
+
+
+def timing_flags(
+    seconds: float | None, instrument: Instrument, audience: str, lang: str, policy: FlagPolicy
+) -> dict[str, bool]:
+    """ "impossible" below the policy's share of the speeder minimum, else maybe "speeder"."""
+    minimum = instrument.speeder_seconds(audience, lang)
+    impossible = seconds is not None and seconds < policy.impossible_share * minimum
+    speeder = not impossible and is_speeder(seconds, instrument, audience, lang)
+    return {"speeder": speeder, "impossible": impossible}
 
 
 def _take_unit(
@@ -230,7 +250,8 @@ def _take_unit(
     # cap - used see rowcount 1, on every backend and across processes. It re-checks the
     # token's state and the round under the lock, since both may have changed since the
     # lookup made before it.
-    taken = conn.execute(_statements(conn.dialect.name)["take"], {"token_id": submission.token_id})
+    which = "take_started" if submission.started_before_pause else "take"
+    taken = conn.execute(_statements(conn.dialect.name)[which], {"token_id": submission.token_id})
     taken = taken.rowcount
     if taken != 1:
         session.expire_all()
@@ -238,6 +259,15 @@ def _take_unit(
         state = again.state if not again.usable else TokenState.CAPPED
         return SubmitRefused(state.value, again)
     return None
+
+
+def _paused_mid_answer(submission: Submission, info: tokens.TokenInfo) -> bool:
+    """A QR answer whose questions page was shown before the poster was paused."""
+    return (
+        submission.channel == "qr"
+        and submission.started_before_pause
+        and info.state is TokenState.PAUSED
+    )
 
 
 def _round_still_open(session: Session, submission: Submission) -> SubmitRefused | None:
@@ -264,8 +294,12 @@ def _store(conn: Connection, draft: _Draft, instrument: Instrument) -> SubmitRes
     flags["burst"] = row["channel"] != "paper" and not ratelimit.hit(
         conn, draft.burst_key, limit=rules.burst_max_answers, window_s=window
     )
-    flags["repeat"] = _repeat(conn, row["round_id"], draft.browser_digest, instrument)
+    before = _browser_answers_before(conn, row["round_id"], draft.browser_digest)
+    repeat, source_burst = browser_flags(before, draft.household, instrument, load_policy())
+    flags["repeat"], flags["burst"] = repeat, flags["burst"] or source_burst
+    decision = load_policy().decide(flags)
     row.update({f"flag_{name}": value for name, value in flags.items()})
+    row["held"] = decision.held
     # Plain Core on the session's connection, not the ORM unit of work: this runs under the
     # write lock, so every statement is a cached one.
     statements = _statements(conn.dialect.name)
@@ -277,8 +311,8 @@ def _store(conn: Connection, draft: _Draft, instrument: Instrument) -> SubmitRes
             for q, v in draft.answers.items()
         ],
     )
-    # A new response awaits review, so it counts as flagged exactly when a flag is set.
-    flagged = any(flags.values())
+    # A new response awaits review, so it counts as flagged exactly when the policy held it.
+    flagged = decision.held
     conn.execute(
         statements["counts"],
         [
@@ -298,19 +332,35 @@ def _store(conn: Connection, draft: _Draft, instrument: Instrument) -> SubmitRes
         response_id,
         row["audience"],
         duplicate=False,
-        flags=tuple(name for name, value in flags.items() if value),
+        flags=decision.marks,
+        held=decision.held,
     )
 
 
-def _repeat(conn: Connection, round_id: int, digest: str | None, instrument: Instrument) -> bool:
-    """Count this browser's answer in the round; True when it had answered before."""
+def _browser_answers_before(conn: Connection, round_id: int, digest: str | None) -> int:
+    """Count this browser's answer in the round; how many it had given before (0: none)."""
     if not digest:
-        return False
+        return 0
     count = conn.execute(
         _statements(conn.dialect.name)["marks"],
         {"round_id": round_id, "browser_hash": digest, "count": 1},
     ).scalar_one()
-    return count - 1 >= instrument.integrity.repeat_browser_after
+    return int(count) - 1
+
+
+def browser_flags(
+    before: int, household: bool, instrument: Instrument, policy: FlagPolicy
+) -> tuple[bool, bool]:
+    """(repeat, burst from this one browser) for a browser that answered ``before`` times.
+
+    Repeat is weak and waived for a household member who came through the thank-you page's
+    "another person" link (up to the policy's household size); a browser answering more often
+    than any household is a burst from one source, link or not.
+    """
+    repeat = before >= instrument.integrity.repeat_browser_after
+    if household and before < policy.household_max:
+        repeat = False
+    return repeat, before >= policy.source_strong_after
 
 
 __all__ = [

@@ -7,7 +7,11 @@ URL map (blueprint "public"):
   GET  /s/<audience>              notice, consent ticks, age band, optional gender
   POST /s/<audience>              → /s/<audience>/questions
   GET  /s/<audience>/questions    all questions on one page (one-time key in a hidden field)
-  POST /s/<audience>/questions    store the answers → thank-you page (200)
+  POST /s/<audience>/questions    store the answers → /s/sent (post/redirect/get)
+  GET  /s/sent                    the thank-you page; Back or reload after sending lands on
+                                  "already sent" pages, never on the filled form again
+  GET  /s/another                 the thank-you page's "another person" link: a fresh answer
+                                  for the next member of a household on the same phone
 
 A token that cannot take answers gets a page saying what to do, with these codes:
 404 unknown · 410 rotated (with the new poster's link), revoked, round closed ·
@@ -33,10 +37,12 @@ from flask import (
     url_for,
 )
 from markupsafe import Markup
+from sqlalchemy import select
 
 from assessment import Instrument, InstrumentError, load_instrument
 from survey_app.core.db import get_session
 from survey_app.core.i18n import current_language
+from survey_app.models import Ward
 from survey_app.results.published import results_url
 from survey_app.survey import submit as survey
 from survey_app.survey import tokens
@@ -63,6 +69,10 @@ STATUS_BY_STATE = {
 }
 # Session keys of a survey in progress (a signed cookie: the token id, never the token).
 TOKEN_KEY, PROFILE_KEY, STARTED_KEY = "sv_token", "sv_profile", "sv_started"
+# After a sent answer: which audience sent it (until "another person" or a new scan); the
+# household mark of an answer started from the "another person" link; the one-time key of
+# the questions page last shown while the poster was active (see `_started_before_pause`).
+SENT_KEY, HOUSEHOLD_KEY, ISSUED_KEY = "sv_sent", "sv_household", "sv_issued"
 
 
 # ----------------------------------------------------------------------------- routes
@@ -85,15 +95,18 @@ def scan(token: str) -> Any:
             return redirect(target, 303)
     if not info.usable:
         return _state_page(info)
-    session.pop(PROFILE_KEY, None)
+    for key in (PROFILE_KEY, SENT_KEY, HOUSEHOLD_KEY):
+        session.pop(key, None)
     session[TOKEN_KEY] = info.token_id
     return render_template("survey/landing.html", **_context(info, None))
 
 
 @bp.get("/s")
 def start() -> Any:
-    """Who is answering: two big buttons."""
+    """Who is answering: two big buttons (or "already sent" after an answer)."""
     info, instrument = _survey()
+    if SENT_KEY in session:
+        return _already_sent(info, instrument)
     session.pop(PROFILE_KEY, None)
     return render_template("survey/start.html", **_context(info, instrument))
 
@@ -102,6 +115,8 @@ def start() -> Any:
 def profile(audience: str) -> Any:
     """The notice, the consent ticks and a few facts about the respondent (no personal data)."""
     info, instrument = _survey(audience)
+    if SENT_KEY in session:
+        return _already_sent(info, instrument)
     form = profile_form(instrument, audience, current_language())
     if request.method == "POST":
         unknown = form.unknown_fields(request.form)
@@ -114,8 +129,12 @@ def profile(audience: str) -> Any:
 
 @bp.route("/s/<audience>/questions", methods=["GET", "POST"])
 def questions(audience: str) -> Any:
-    """All questions on one page; POST stores them in one transaction."""
-    info, instrument = _survey(audience)
+    """All questions on one page; POST stores them in one transaction, then → /s/sent."""
+    info, instrument = _survey(audience, paused_ok=request.method == "POST")
+    if SENT_KEY in session and request.method == "GET":
+        # Back or reload: "already sent", never the form again. A form sent again (a resend,
+        # a double tap) carries its one-time key, so it is recognised and stored only once.
+        return _already_sent(info, instrument)
     chosen = session.get(PROFILE_KEY)
     if not chosen or chosen.get("audience") != audience:
         if request.method == "GET":
@@ -125,6 +144,7 @@ def questions(audience: str) -> Any:
     if request.method == "GET":
         form.key.data = survey.new_submission_key()
         session[STARTED_KEY] = survey.utcnow().timestamp()
+        session[ISSUED_KEY] = form.key.data
         context = _context(info, instrument, audience)
         return render_template(
             "survey/questions.html",
@@ -150,11 +170,34 @@ def questions(audience: str) -> Any:
         return _state_page(refused.info or TokenInfo(TokenState(refused.reason)))
     except survey.InvalidSubmission:
         return _message_page("invalid", 400, info, instrument)
+    for key in (STARTED_KEY, ISSUED_KEY, HOUSEHOLD_KEY):
+        session.pop(key, None)
+    session[SENT_KEY] = result.audience
+    return redirect(url_for("public.sent"), 303)
+
+
+@bp.get("/s/sent")
+def sent() -> Any:
+    """The thank-you page of the answer just sent (reload shows it again, stores nothing)."""
+    info, instrument = _survey(paused_ok=True)
+    sent_audience = session.get(SENT_KEY)
+    if sent_audience not in instrument.audience_ids:
+        return redirect(url_for("public.start"), 303)
     return render_template(
         "survey/thanks.html",
-        thanks_audience=instrument.audience(result.audience),
-        **_context(info, instrument, audience),
+        thanks_audience=instrument.audience(sent_audience),
+        already=False,
+        **_context(info, instrument, sent_audience),
     )
+
+
+@bp.get("/s/another")
+def another() -> Any:
+    """Another person of the household answers on this phone: a fresh, unflagged answer."""
+    _survey()
+    if session.pop(SENT_KEY, None) is not None:
+        session[HOUSEHOLD_KEY] = True
+    return redirect(url_for("public.start"), 303)  # /s forgets the last person's profile
 
 
 @bp.after_request
@@ -177,13 +220,21 @@ def _privacy_headers(response: Response) -> Response:
 # ----------------------------------------------------------------------------- helpers
 
 
-def _survey(audience: str | None = None) -> tuple[TokenInfo, Instrument]:
-    """The token of the survey in progress and its instrument, or stop with a page."""
+def _survey(
+    audience: str | None = None, *, paused_ok: bool = False
+) -> tuple[TokenInfo, Instrument]:
+    """The token of the survey in progress and its instrument, or stop with a page.
+
+    ``paused_ok``: a poster paused while someone was answering still takes the answer whose
+    questions page was shown before the pause (`_started_before_pause`), and still shows
+    its thank-you page.
+    """
     token_id = session.get(TOKEN_KEY)
     if token_id is None:
         abort(_message_page("no_survey", 400, None, None))
     info = tokens.lookup_by_id(get_session(), token_id)
-    if not info.usable:
+    paused = paused_ok and info.state is TokenState.PAUSED
+    if not info.usable and not paused:
         abort(_state_page(info))
     try:
         instrument = load_instrument(info.instrument_version)
@@ -193,6 +244,27 @@ def _survey(audience: str | None = None) -> tuple[TokenInfo, Instrument]:
     if audience is not None and audience not in instrument.audience_ids:
         abort(_message_page("not_found", 404, info, instrument))
     return info, instrument
+
+
+def _already_sent(info: TokenInfo, instrument: Instrument) -> Response:
+    """Back or reload after a sent answer: say so, offer a fresh start for another person."""
+    sent_audience = session.get(SENT_KEY)
+    if sent_audience not in instrument.audience_ids:
+        session.pop(SENT_KEY, None)
+        return redirect(url_for("public.start"), 303)
+    page = render_template(
+        "survey/thanks.html",
+        thanks_audience=instrument.audience(sent_audience),
+        already=True,
+        **_context(info, instrument, sent_audience),
+    )
+    return make_response(page, 200)
+
+
+def _started_before_pause(form: SurveyForm) -> bool:
+    """True when this form's one-time key is the one shown while the poster was active."""
+    issued = session.get(ISSUED_KEY)
+    return bool(issued) and issued == form.key.data
 
 
 def _context(
@@ -257,8 +329,20 @@ def _state_page(info: TokenInfo) -> Response:
     replacement = None
     if info.state is TokenState.ROTATED and info.replacement:
         replacement = url_for("public.scan", token=info.replacement)
-    page = render_template("survey/state.html", state=info.state.value, replacement=replacement)
+    page = render_template(
+        "survey/state.html",
+        state=info.state.value,
+        replacement=replacement,
+        ward=info.ward_name or _only_ward_name(),
+        group=info.group_name,
+    )
     return make_response(page, STATUS_BY_STATE.get(info.state, 404))
+
+
+def _only_ward_name() -> str:
+    """The ward's name when this server serves one ward (an unknown token can still say it)."""
+    names = get_session().execute(select(Ward.name).limit(2)).scalars().all()
+    return names[0] if len(names) == 1 else ""
 
 
 def _message_page(
@@ -284,6 +368,8 @@ def _submission(form: SurveyForm, chosen: dict[str, Any], info: TokenInfo) -> su
         if isinstance(started, int | float)
         else None,
         browser_id=request.cookies.get(survey.BROWSER_COOKIE),
+        household=bool(session.get(HOUSEHOLD_KEY)),
+        started_before_pause=_started_before_pause(form),
         # Used in memory for the rate-limit HMAC only: never stored, never logged.
         client_address=request.remote_addr,
     )

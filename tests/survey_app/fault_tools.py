@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
@@ -218,6 +218,10 @@ class Browser:
                 self.cookies[name] = morsel.value
         if raw.will_close:
             self.close()
+        location = raw.headers.get("Location")
+        # Post/redirect/get: a phone follows the redirect to the thank-you page.
+        if method == "POST" and raw.status == 303 and urlsplit(location or "").path == "/s/sent":
+            return self.request("GET", "/s/sent", headers=headers)
         return Reply(raw.status, {k.lower(): v for k, v in raw.getheaders()}, text)
 
     def close(self) -> None:
@@ -255,14 +259,9 @@ def key_of(html: str) -> str:
 
 def counts_match_recount(engine: Engine) -> tuple[dict, dict]:
     """(counters, a GROUP BY recount over the raw answers), keyed alike, for comparison."""
+    # Written out here rather than imported, so a drift in results/counts.py is caught.
     flagged_by_review = (Response.review == "excluded") | (
-        (Response.review == "pending")
-        & (
-            Response.flag_speeder
-            | Response.flag_straightline
-            | Response.flag_burst
-            | Response.flag_repeat
-        )
+        (Response.review == "pending") & Response.held
     )
     columns = (
         Response.round_id,

@@ -22,8 +22,9 @@ def submit(
     straight: bool = False,
     comment: str | None = None,
 ) -> survey.SubmitResult:
-    """One questionnaire through `submit_response`; ``straight`` answers everything alike
-    (flagged as a straight-liner), otherwise the answers vary (not flagged)."""
+    """One questionnaire through `submit_response`; ``straight`` answers everything alike and
+    in 5 seconds (straight-liner + impossible timing: held back by the flag policy),
+    otherwise the answers vary and take 10 minutes (not flagged)."""
     questions = CHILD_QUESTIONS if audience == "child" else RESIDENT_QUESTIONS
     if straight:
         answers = dict.fromkeys(questions, overall)
@@ -44,7 +45,7 @@ def submit(
                 answers=answers,
                 submission_key=secrets.token_urlsafe(24),
                 comment=comment,
-                started_at=now - dt.timedelta(seconds=600),
+                started_at=now - dt.timedelta(seconds=5 if straight else 600),
             ),
             instrument=load_instrument(INSTRUMENT),
             secret="test-secret-key",

@@ -49,7 +49,7 @@ def test_whole_path_ward_groups_round_and_survey_links(app, runner, tmp_path):
         round_ = session.scalars(select(AssessmentRound)).one()
         assert (round_.rule_version, round_.instrument_version, round_.status) == (
             default_version(),
-            "c13-2026.1",
+            "c13-2026.2",  # the newest instrument, for new rounds
             "open",
         )
         groups = ward.groups

@@ -60,6 +60,8 @@ PUBLIC = frozenset(
         "public.start",
         "public.profile",
         "public.questions",
+        "public.sent",
+        "public.another",
         "results.ward",
         "results.group",
     }
@@ -116,6 +118,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("public.profile", "POST"): everyone(400),
     ("public.questions", "GET"): everyone(400),
     ("public.questions", "POST"): everyone(400),
+    ("public.sent", "GET"): everyone(400),
+    ("public.another", "GET"): everyone(400),
     # criteria entry: a unit officer only their own unit (c7 is the health station's)
     ("criteria.index", "GET"): only(WORKSPACE, 200),
     ("criteria.edit", "GET"): only(WORKSPACE, 200) | {"congan": 403},
@@ -156,6 +160,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("dashboard.survey", "GET"): only(DASHBOARD, 200),
     ("dashboard.flags", "GET"): only(DASHBOARD, 200),
     ("dashboard.review_action", "POST"): only(granted("survey.review"), 404),
+    ("dashboard.review_bulk", "POST"): only(granted("survey.review"), 400),
     ("dashboard.aggregates_csv", "GET"): only(DASHBOARD, 200),
     ("dashboard.aggregates_xlsx", "GET"): only(DASHBOARD, 200),
     ("dashboard.responses_csv", "GET"): only(granted("survey.export_raw"), 200),

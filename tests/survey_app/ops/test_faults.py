@@ -130,13 +130,15 @@ def _until_up(load: Load, call):
 
 
 def _phone(load: Load, number: int, token: str) -> None:
-    """One thread: consent once, then PER_THREAD x (GET questions → POST with its key)."""
+    """One thread: consent once, then PER_THREAD x ("another person", GET questions → POST)."""
     audience = "child" if number % 2 else "resident"
     profile = CHILD_PROFILE if audience == "child" else RESIDENT_PROFILE
     browser = Browser(load.port)
     try:
         _until_up(load, lambda: browser.start_survey(token, audience, profile))
         for _ in range(PER_THREAD):
+            # Each answer is another person of the household ("another person" link).
+            _until_up(load, lambda: browser.request("GET", "/s/another"))
             page = _until_up(load, lambda: browser.request("GET", f"/s/{audience}/questions"))
             assert page.status == 200, (page.status, page.text[:300])
             key = key_of(page.text)
@@ -335,10 +337,10 @@ def test_survey_post_on_a_locked_database_is_503_then_the_same_key_stores_once(
     assert _table_counts(engine) == before  # no response, answers, counters, buckets
     assert _token_used(engine) == used_before  # no cap unit taken
 
-    stored = client.post("/s/child/questions", data=data)  # "Send again", same key
+    stored = client.post("/s/child/questions", data=data, follow_redirects=True)  # "Send again"
     assert stored.status_code == 200 and THANKS in stored.get_data(as_text=True)
     again = client.post("/s/child/questions", data=data)  # and a double tap on top
-    assert again.status_code == 200
+    assert again.status_code == 303
     assert _keys_stored(engine, [key]) == {key: 1}
     assert _token_used(engine)[setup.token_ids[0]] == used_before[setup.token_ids[0]] + 1
     counters, recount = counts_match_recount(engine)
@@ -424,7 +426,7 @@ def test_full_disk_answers_503_writes_nothing_then_the_same_key_stores_once(
         assert _token_used(engine) == used_before
         with engine.connect() as conn:
             assert conn.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
-        stored = client.post("/s/resident/questions", data=data)
+        stored = client.post("/s/resident/questions", data=data, follow_redirects=True)
         assert stored.status_code == 200 and THANKS in stored.get_data(as_text=True)
         assert _keys_stored(engine, [key]) == {key: 1}
         with app.app_context():

@@ -32,7 +32,7 @@ def _answer(app, token: str, audience: str, n: int, *, comment: str = "") -> Non
         key = begin(survey_client, token, audience)
         backdate_start(survey_client)
         data = {**varied_answers(audience), "key": key, "comment": comment}
-        assert survey_client.post(f"/s/{audience}/questions", data=data).status_code == 200
+        assert survey_client.post(f"/s/{audience}/questions", data=data).status_code == 303
 
 
 def test_leader_lands_on_own_group_and_downloads_the_poster(client, setup, leader):

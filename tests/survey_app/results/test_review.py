@@ -109,3 +109,46 @@ def test_viewer_and_unknown_response_are_refused(app, make_user, setup):
         with pytest.raises(review.ReviewError) as missing:
             review.review_response(session, 987_654, "kept", actor=None, reason="x")
         assert missing.value.status == 404
+
+
+def test_bulk_review_filters_selects_and_decides_with_one_reason(
+    app, client, make_user, login, setup
+):
+    make_user("bulk-vhxh", role="vhxh", ward_id=setup.ward_id)
+    fill(app, setup.token_ids[0], "resident", [4, 2])
+    held = [submit(app, setup.token_ids[1], "resident", 5, straight=True) for _ in range(3)]
+    assert _agree(app, setup.round_id)["c13.resident_valid"] == 2
+    login("bulk-vhxh")
+    page = client.get(f"/rounds/{setup.round_id}/survey/flags?flag=impossible&show=held")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and text.count('name="ids"') == 3
+    ids = [str(h.response_id) for h in held[:2]]
+    done = client.post(
+        f"/rounds/{setup.round_id}/survey/flags/bulk?show=held",
+        data={"ids": ids, "decision": "kept", "reason": "Hộ gia đình, đã gọi xác nhận"},
+    )
+    assert done.status_code == 303 and "show=held" in done.location
+    assert _agree(app, setup.round_id)["c13.resident_valid"] == 4
+    with app.app_context():
+        session = get_session()
+        entries = (
+            session.execute(select(AuditEntry).where(AuditEntry.action == "survey.review"))
+            .scalars()
+            .all()
+        )
+        assert sorted(str(e.entity_id) for e in entries) == sorted(ids)
+        assert {e.reason for e in entries} == {"Hộ gia đình, đã gọi xác nhận"}
+        assert q.rule_counts(session, setup.round_id)["held"] == 1
+
+
+def test_bulk_review_is_all_or_nothing(app, client, make_user, login, setup):
+    make_user("bulk-vhxh2", role="vhxh", ward_id=setup.ward_id)
+    held = submit(app, setup.token_ids[1], "resident", 5, straight=True)
+    login("bulk-vhxh2")
+    url = f"/rounds/{setup.round_id}/survey/flags/bulk"
+    data = {"ids": [str(held.response_id), "999999"], "decision": "kept", "reason": "x"}
+    assert client.post(url, data=data).status_code == 404
+    assert client.post(url, data={**data, "ids": [], "reason": "x"}).status_code == 400
+    assert client.post(url, data={**data, "reason": ""}).status_code == 400
+    with app.app_context():
+        assert get_session().get(Response, held.response_id).review == "pending"

@@ -78,7 +78,7 @@ def test_flagged_list_shows_flags_answers_and_masked_comment(app, setup):
         page = q.flagged_responses(get_session(), setup.round_id, limit=10, offset=0)
     assert page.total == 1 and page.pending == 1
     item = page.items[0]
-    assert item.flags == ("straightline",)
+    assert item.flags == ("straightline", "impossible")
     assert dict(item.answers)["overall"] == 5
     assert "0912" not in (item.comment or "")
     assert item.counts_as_flagged

@@ -39,6 +39,8 @@ RESPONSE_COLUMNS = {
     "flag_straightline",
     "flag_burst",
     "flag_repeat",
+    "flag_impossible",
+    "held",
     "review",
     "submission_key",
 }
@@ -103,7 +105,7 @@ def test_no_ip_address_or_user_agent_in_the_database_or_the_logs(app, client, ca
     key = begin(client, setup.tokens[0], "resident")
     backdate_start(client)
     response = client.post("/s/resident/questions", data={**varied_answers("resident"), "key": key})
-    assert response.status_code == 200
+    assert response.status_code == 303
     logged = "\n".join(f"{r.getMessage()} {r.args!r} {r.__dict__!r}" for r in caplog.records)
     for secret in (address, agent, "DistinctiveAgent"):
         assert secret not in logged

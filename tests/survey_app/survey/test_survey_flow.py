@@ -17,6 +17,7 @@ from tests.survey_app.survey_factories import (
     answers_for,
     backdate_start,
     begin,
+    hidden_key,
     make_survey,
     varied_answers,
 )
@@ -62,6 +63,7 @@ def test_whole_flow_stores_answers_with_the_tokens_group(
     response = client.post(
         f"/s/{audience}/questions",
         data={**varied_answers(audience), "key": key, "comment": "Cần thêm sân chơi"},
+        follow_redirects=True,
     )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -180,13 +182,66 @@ def test_unknown_or_malformed_tokens_are_404(client, setup, token):
     assert "Không tìm thấy" in response.get_data(as_text=True)
 
 
-def test_token_paused_while_answering_refuses_the_post_and_writes_nothing(app, client, setup):
+def test_token_paused_while_answering_still_stores_the_answer_started_before(app, client, setup):
+    key = begin(client, setup.tokens[0], "resident")
+    backdate_start(client)
+    with app.app_context():
+        tokens.pause_token(get_session(), setup.token_ids[0])
+    data = {**varied_answers("resident"), "key": key}
+    response = client.post("/s/resident/questions", data=data, follow_redirects=True)
+    assert response.status_code == 200 and "Đã gửi xong!" in response.get_data(as_text=True)
+    assert _counts(app)[0] == 1
+    # A new answer cannot start on the paused poster; the page names the group and the ward.
+    client.get("/s/another")
+    page = client.get("/s")
+    assert page.status_code == 423
+    text = page.get_data(as_text=True)
+    assert "Tổ dân phố 1" in text and "Phường Thử Nghiệm" in text
+
+
+def test_paused_poster_refuses_a_form_it_did_not_show(app, client, setup):
     key = begin(client, setup.tokens[0], "resident")
     with app.app_context():
         tokens.pause_token(get_session(), setup.token_ids[0])
-    response = client.post("/s/resident/questions", data={**answers_for("resident"), "key": key})
+    data = {**answers_for("resident"), "key": key + "x"}  # not the page shown before the pause
+    response = client.post("/s/resident/questions", data=data)
     assert response.status_code == 423
     assert _counts(app) == NOTHING
+
+
+def test_back_or_reload_after_sending_never_shows_the_form_nor_stores_twice(app, client, setup):
+    key = begin(client, setup.tokens[0], "resident")
+    backdate_start(client)
+    data = {**varied_answers("resident"), "key": key}
+    sent = client.post("/s/resident/questions", data=data)
+    assert sent.status_code == 303 and sent.location.endswith("/s/sent")
+    assert "Đã gửi xong!" in client.get("/s/sent").get_data(as_text=True)  # reload
+    for url in ("/s/resident/questions", "/s/resident", "/s"):  # Back, Back, Back
+        page = client.get(url)
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200 and "đã được gửi" in text, url
+        assert 'name="q_safety"' not in text and "/s/another" in text
+    again = client.post("/s/resident/questions", data=data)  # the browser resends the form
+    assert again.status_code == 303 and again.location.endswith("/s/sent")
+    assert _counts(app)[0] == 1  # resending stored nothing
+
+
+def test_another_household_member_starts_a_fresh_unflagged_answer(app, client, setup):
+    for _ in range(3):
+        key = begin(client, setup.tokens[0], "child") if _ == 0 else _next_person(client)
+        backdate_start(client)
+        data = {**varied_answers("child"), "key": key}
+        assert client.post("/s/child/questions", data=data).status_code == 303
+    with app.app_context():
+        rows = get_session().execute(select(Response).order_by(Response.id)).scalars().all()
+    assert [r.flag_repeat for r in rows] == [False, False, False]
+    assert not any(r.held for r in rows)
+
+
+def _next_person(client) -> str:
+    assert client.get("/s/another").status_code == 303
+    assert client.post("/s/child", data=CHILD_PROFILE).status_code == 303
+    return hidden_key(client.get("/s/child/questions").get_data(as_text=True))
 
 
 def test_survey_pages_without_a_scan_say_to_scan(client, setup):
@@ -283,7 +338,7 @@ def test_forged_or_unknown_fields_are_refused_and_never_pick_the_group(app, clie
     assert _counts(app) == NOTHING
     # The same answers without the forged field land in the token's group, not group 2.
     data = {**answers_for("resident"), "key": key}
-    assert client.post("/s/resident/questions", data=data).status_code == 200
+    assert client.post("/s/resident/questions", data=data).status_code == 303
     with app.app_context():
         assert get_session().execute(select(Response.group_id)).scalar_one() == setup.group_ids[0]
 
@@ -331,5 +386,5 @@ def test_with_csrf_on_the_whole_flow_still_works(app, setup):
     csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     key = re.search(r'name="key" type="hidden" value="([^"]+)"', page).group(1)
     data = {**answers_for("resident"), "key": key, "csrf_token": csrf}
-    assert client.post("/s/resident/questions", data=data).status_code == 200
+    assert client.post("/s/resident/questions", data=data).status_code == 303
     assert _counts(app)[0] == 1

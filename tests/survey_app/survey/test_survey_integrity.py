@@ -68,10 +68,11 @@ def test_same_key_twice_makes_one_row_and_the_same_thank_you(app, client, setup)
     key = begin(client, setup.tokens[0], "child")
     backdate_start(client)
     data = {**varied_answers("child"), "key": key}
-    first = client.post("/s/child/questions", data=data)
-    second = client.post("/s/child/questions", data=data)
+    first = client.post("/s/child/questions", data=data, follow_redirects=True)
+    second = client.post("/s/child/questions", data=data, follow_redirects=True)
     assert first.status_code == second.status_code == 200
     assert first.get_data() == second.get_data()
+    assert "Đã gửi xong!" in first.get_data(as_text=True)
     assert len(_rows(app)) == 1
     with app.app_context():
         assert get_session().get(PosterToken, setup.token_ids[0]).used == 1
@@ -130,7 +131,7 @@ def test_200_concurrent_posts_against_a_cap_of_50_store_exactly_50(app, database
     try:
         with ThreadPoolExecutor(max_workers=50) as pool:
             codes = Counter(pool.map(post, range(200)))
-        assert codes == {200: 50, 409: 150}, codes
+        assert codes == {303: 50, 409: 150}, codes
         with concurrent_app.app_context():
             session = get_session()
             assert session.execute(select(func.count()).select_from(Response)).scalar() == 50
@@ -151,12 +152,13 @@ def test_speeder_threshold_comes_from_the_instrument(app, setup):
     assert _submit(app, slow, now=now).flags == ()
 
 
-def test_straight_liner_and_speeder_are_flagged_but_kept(app, client, setup):
+def test_straight_liner_and_impossibly_fast_are_flagged_but_kept(app, client, setup):
     key = begin(client, setup.tokens[0], "child")  # answered at once: faster than reading
     response = client.post("/s/child/questions", data={**answers_for("child", 5), "key": key})
-    assert response.status_code == 200
+    assert response.status_code == 303
     (row,) = _rows(app)
-    assert row.flag_speeder and row.flag_straightline
+    assert row.flag_impossible and row.flag_straightline and not row.flag_speeder
+    assert row.held  # two signals, one of them strong: held until reviewed
     assert not row.flag_burst and not row.flag_repeat
     assert row.review == "pending" and len(_rows(app, Answer)) == 7
 
@@ -205,23 +207,25 @@ def test_answer_counts_equal_a_group_by_over_answers(app, setup):
         audience = "child" if n % 3 == 0 else "resident"
         answers = {q: (n + i) % 6 for i, q in enumerate(INSTR.audience(audience).question_ids)}
         if n % 4 == 0:
-            answers = dict.fromkeys(answers, 2)  # straight-liners: counted as flagged
+            answers = dict.fromkeys(answers, 2)  # straight-liners: marked, still counted
         age = "10-12" if audience == "child" else "60+"
+        # Every third straight-liner also answered in 2 seconds: held by the flag policy.
+        started = now - dt.timedelta(seconds=2 if n % 12 == 0 else 180)
         _submit(
             app,
             _submission(
-                setup.token_ids[n % 2], n, audience=audience, age_band=age, answers=answers
+                setup.token_ids[n % 2],
+                n,
+                audience=audience,
+                age_band=age,
+                answers=answers,
+                started_at=started,
             ),
             now=now,
         )
     with app.app_context():
         session = get_session()
-        flagged = (
-            Response.flag_speeder
-            | Response.flag_straightline
-            | Response.flag_burst
-            | Response.flag_repeat
-        )
+        flagged = Response.held  # the policy's decision picks the counter half
         raw = session.execute(
             select(
                 Response.round_id,
