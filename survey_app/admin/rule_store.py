@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+from pathlib import Path
 
 from flask import has_app_context
 from sqlalchemy import or_, select
@@ -20,6 +21,7 @@ from assessment import RuleError, RuleSet, RuleSetError, load_rules, load_rules_
 from assessment import available_rule_versions as shipped_versions
 from survey_app.audit import log as audit
 from survey_app.core.db import get_session
+from survey_app.core.permissions import has
 from survey_app.models import RuleVersion, User
 from survey_app.models.rules import RULE_ORIGINS
 
@@ -31,6 +33,7 @@ _cache_lock = threading.Lock()
 
 __all__ = [
     "VERSION_PATTERN",
+    "all_wards",
     "is_shipped",
     "load",
     "may_use",
@@ -38,6 +41,7 @@ __all__ = [
     "shipped_versions",
     "store_version",
     "stored_version",
+    "text_of",
     "visible_versions",
 ]
 
@@ -84,6 +88,16 @@ def load(version: str, session: Session | None = None) -> RuleSet:
     return _parse(row.id, row.toml, row.sha256)
 
 
+def text_of(version: str, session: Session) -> str:
+    """The exact text of a shipped or stored version (RuleSetError when unknown)."""
+    if is_shipped(version):
+        return Path(load_rules(version).source_path).read_text(encoding="utf-8")
+    row = session.get(RuleVersion, version)
+    if row is None:
+        raise rule_error(version, "-", "unknown rule version")
+    return row.toml
+
+
 def stored_version(session: Session, version: str) -> RuleVersion | None:
     """The stored row of a ward version (None for shipped or unknown names)."""
     return session.get(RuleVersion, version)
@@ -96,10 +110,15 @@ def may_use(ward_id: int | None, row: RuleVersion | None, *, all_wards: bool = F
     return all_wards or row.ward_id is None or row.ward_id == ward_id
 
 
+def all_wards(user: User) -> bool:
+    """True for an account of no ward that works on every ward (permission "wards.all")."""
+    return user.ward_id is None and has(user.role, "wards.all")
+
+
 def visible_versions(session: Session, user: User) -> list[RuleVersion]:
     """The stored versions ``user`` may see: every one for an administrator of every ward."""
     query = select(RuleVersion).order_by(RuleVersion.created_at, RuleVersion.id)
-    if user.ward_id is not None:
+    if not all_wards(user):
         query = query.where(or_(RuleVersion.ward_id.is_(None), RuleVersion.ward_id == user.ward_id))
     return list(session.scalars(query))
 

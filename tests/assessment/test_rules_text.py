@@ -22,10 +22,14 @@ def test_text_and_file_give_the_same_rules_and_hash(path):
 
 
 def test_errors_name_the_origin_and_the_row():
-    text = (BAD_RULES / "_valid.toml").read_text(encoding="utf-8").replace("total = 100", "total = 95")
+    text = (
+        (BAD_RULES / "_valid.toml").read_text(encoding="utf-8").replace("total = 100", "total = 95")
+    )
     with pytest.raises(RuleSetError) as caught:
         load_rules_text(text, "upload.toml")
-    assert any(e.file == "upload.toml" and "meta.total is 95" in e.message for e in caught.value.errors)
+    assert any(
+        e.file == "upload.toml" and "meta.total is 95" in e.message for e in caught.value.errors
+    )
 
 
 def test_invalid_toml_is_a_rule_error():
