@@ -62,7 +62,8 @@ def rows(rules: RuleSet) -> list[Row]:
     def add(path: str, kind: str, label: Text, prov, values: dict, depth: int = 0) -> None:
         out.append(Row(path, kind, label, prov.verified, prov.source, prov.note, values, depth))
 
-    add("meta", "meta", rules.title, rules.provenance, {"total": rules.total})
+    total = Text("Tổng điểm của bộ tiêu chí", "Total points of the rule set")
+    add("meta", "meta", total, rules.provenance, {"total": rules.total})
     if rules.procedure is not None:
         add(
             "procedure",

@@ -6,19 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import io
 import tomllib
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from assessment import RuleSetError, load_rules
-from assessment.ruleset import RULES_DIR
 from survey_app.admin import rule_store
 from survey_app.core.db import get_session, write_transaction
 from survey_app.models import AssessmentRound, AuditEntry, RoundWorkflow, RuleReview, RuleVersion
 from tests.survey_app.workspace_factories import make_world
 
 R2 = "qd06-2019-r2"
-R2_TEXT = (RULES_DIR / f"{R2}.toml").read_text(encoding="utf-8")
+R2_TEXT = Path(load_rules(R2).source_path).read_text(encoding="utf-8")
 
 
 @pytest.fixture
