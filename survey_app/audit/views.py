@@ -5,10 +5,11 @@ URL map (blueprint "audit_log"):
   GET  /audit/verify    walk the whole chain and show OK or the first broken row
   GET  /audit/head      a printable page with the chain head (id and hash) for the records
 
-Only administrators (permission "audit.browse"): the log holds every account event of the ward's staff (password resets,
-disabled accounts), which the culture–social officer's work does not need; that officer
-already reads the history of each figure and round ("Lịch sử"), and the dossier prints the
-chain head. A ward's administrator sees only rows about their ward (survey_app.audit.browse).
+Only administrators (permission "audit.browse"): the log holds every account event of the
+ward's staff (password resets, disabled accounts), which the culture–social officer's work does
+not need; that officer already reads the history of each figure and round ("Lịch sử"), and the
+dossier prints the chain head. A ward's administrator sees only rows about their ward
+(survey_app.audit.browse); an administrator of every ward ("wards.all") sees all.
 """
 
 from __future__ import annotations
