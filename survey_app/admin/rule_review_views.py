@@ -93,16 +93,20 @@ def _row_page(version: str, n: int, errors: dict[str, str], form_values: dict, s
     return page, status
 
 
-@bp.get("/<version>/review/<int:n>")
+@bp.route("/<version>/review/<int:n>", methods=["GET", "POST"])
 @require(PERMISSION)
 def row(version: str, n: int) -> Any:
-    """One provisional row: its text and points as the file has them, to compare and decide."""
+    """One provisional row: its text and points as the file has them, to compare and decide.
+
+    GET and POST share the route so that an out-of-range ``n`` is a 404 for both (two rules on
+    one path would let werkzeug answer 405 for a POST whose number fails the converter).
+    """
+    if request.method == "POST":
+        return _decide(version, n)
     return _row_page(version, n, {}, {}, 200)
 
 
-@bp.post("/<version>/review/<int:n>")
-@require(PERMISSION)
-def decide(version: str, n: int) -> Any:
+def _decide(version: str, n: int) -> Any:
     """Confirm the row as printed or correct it; kept in the draft with who and when."""
     _rules, _review, found = _items(version)
     if not 1 <= n <= len(found):

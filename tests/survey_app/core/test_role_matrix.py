@@ -190,7 +190,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("rules.use", "POST"): only(RULES, 404),
     ("rule_review.overview", "GET"): only(RULES, 404),
     ("rule_review.row", "GET"): only(RULES, 404),
-    ("rule_review.decide", "POST"): only(RULES, 404),
+    ("rule_review.row", "POST"): only(RULES, 404),
     ("rule_review.save", "POST"): only(RULES, 404),
     ("audit_log.index", "GET"): only(granted("audit.browse"), 200),
     ("audit_log.verify", "GET"): only(granted("audit.browse"), 200),
