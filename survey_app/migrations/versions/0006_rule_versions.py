@@ -3,14 +3,14 @@
 A stored rule version is immutable: a trigger refuses UPDATE on ``rule_version``.
 
 Revision ID: 0006_rule_versions
-Revises: 0005
+Revises: 0006_signin_throttle (chained after the 0006 migrations already on main)
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_rule_versions"
-down_revision = "0005"
+down_revision = "0006_signin_throttle"
 branch_labels = None
 depends_on = None
 
