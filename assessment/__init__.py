@@ -34,6 +34,7 @@ from assessment.ruleset import (
     default_version,
     load_rules,
     load_rules_file,
+    load_rules_text,
     looks_like_path,
 )
 from assessment.ruletypes import (
@@ -41,6 +42,7 @@ from assessment.ruletypes import (
     Indicator,
     InputSpec,
     Procedure,
+    RuleError,
     RuleSet,
     RuleSetError,
     Text,
@@ -90,6 +92,7 @@ __all__ = [
     "InvalidInputs",
     "Procedure",
     "RateEstimate",
+    "RuleError",
     "RuleSet",
     "RuleSetError",
     "SampleTargets",
@@ -116,6 +119,7 @@ __all__ = [
     "load_instrument_file",
     "load_rules",
     "load_rules_file",
+    "load_rules_text",
     "locality_error",
     "looks_like_path",
     "question_breakdown",

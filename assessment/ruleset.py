@@ -38,6 +38,7 @@ __all__ = [
     "default_version",
     "load_rules",
     "load_rules_file",
+    "load_rules_text",
     "looks_like_path",
 ]
 
@@ -117,9 +118,21 @@ def load_rules_file(path: Path) -> RuleSet:
             [RuleError(str(path), "-", f"cannot read file: {exc.strerror}")]
         ) from exc
     try:
-        data = tomllib.loads(raw_bytes.decode("utf-8"))
+        text = raw_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise RuleSetError([RuleError(str(path), "-", "file is not UTF-8")]) from exc
+    return load_rules_text(text, str(path))
+
+
+def load_rules_text(text: str, origin: str) -> RuleSet:
+    """Parse and validate the text of a rule file; ``origin`` names it in errors and the RuleSet.
+
+    The same checks as `load_rules_file` (which calls this), for rule files kept elsewhere than
+    on disk, e.g. a version a ward saved in its database. ``sha256`` is the hash of the text's
+    UTF-8 bytes, so a file and its text give the same hash.
+    """
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RuleSetError([RuleError(str(path), "-", f"invalid TOML: {exc}")]) from exc
-    return build_ruleset(data, str(path), hashlib.sha256(raw_bytes).hexdigest())
+        raise RuleSetError([RuleError(origin, "-", f"invalid TOML: {exc}")]) from exc
+    return build_ruleset(data, origin, hashlib.sha256(text.encode("utf-8")).hexdigest())

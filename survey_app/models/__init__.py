@@ -14,6 +14,7 @@ from survey_app.models.plans import (
     PlanSection,
 )
 from survey_app.models.responses import Answer, AnswerCount, Response
+from survey_app.models.rules import RuleReview, RuleReviewRow, RuleVersion
 from survey_app.models.wards import AssessmentRound, PosterToken, ResidentialGroup, Ward
 
 __all__ = [
@@ -38,6 +39,9 @@ __all__ = [
     "ResidentialGroup",
     "Response",
     "RoundWorkflow",
+    "RuleReview",
+    "RuleReviewRow",
+    "RuleVersion",
     "User",
     "Ward",
 ]

@@ -333,10 +333,12 @@ def evidence_file(evidence_id: int) -> Any:
 DOCUMENT_NAMES = {"plan": "ke-hoach", "report": "bao-cao-ket-qua"}
 
 
-@bp.get("/<int:plan_id>/<any(plan, report):kind>.<any(pdf, docx):fmt>")
+@bp.get("/<int:plan_id>/<kind>.<fmt>")
 @require("plan.read")
 def document(plan_id: int, kind: str, fmt: str) -> Any:
     """The plan, or its year-end report, as a signed-format PDF or an editable DOCX."""
+    if kind not in DOCUMENT_NAMES or fmt not in ("pdf", "docx"):
+        abort(404)
     plan = _plan_or_404(plan_id)
     ward = get_session().get(Ward, plan.ward_id)
     data = plan_file(plan, ward, current_language(), today_vn(), kind, fmt)

@@ -21,9 +21,9 @@ from assessment import (
     RuleSetError,
     counts_from_rows,
     load_instrument,
-    load_rules,
     sample_targets,
 )
+from survey_app.admin import rule_store
 from survey_app.models import AssessmentRound
 from survey_app.results.counts import counted_rows
 from survey_app.results.counts import populations as counted_populations
@@ -50,7 +50,7 @@ def group_progress(
 ) -> list[AudienceProgress]:
     """Progress per audience of one group in a round (counts only, small counts hidden)."""
     try:
-        formula = load_rules(round_.rule_version).survey
+        formula = rule_store.load(round_.rule_version, session).survey
         instrument = load_instrument(round_.instrument_version)
     except (RuleSetError, InstrumentError):
         return []

@@ -24,9 +24,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import and_, case, false, func, not_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from assessment import AnswerRow, RuleSet, SurveyFormula, counts_from_rows, load_rules
+from assessment import AnswerRow, RuleSet, SurveyFormula, counts_from_rows
+from survey_app.admin import rule_store
 from survey_app.models import Answer, AnswerCount, AssessmentRound, ResidentialGroup, Response
 
 # Which population column of a residential group belongs to which survey audience.
@@ -48,7 +49,7 @@ def get_round(session: Session, round_id: int) -> AssessmentRound:
 
 def formula_for(round_: AssessmentRound) -> SurveyFormula:
     """The criterion-13 formula of the round's rule version."""
-    return load_rules(round_.rule_version).survey
+    return rule_store.load(round_.rule_version, session=object_session(round_)).survey
 
 
 def _any_flag():
@@ -185,7 +186,7 @@ def c13_inputs(session: Session, round_id: int, *, include_flagged: bool = False
     rule file's survey indicator, the satisfied/don't-know codes and the overall question from
     its ``[survey]`` formula. Raises RoundNotFound for an unknown round.
     """
-    rules = load_rules(get_round(session, round_id).rule_version)
+    rules = rule_store.load(get_round(session, round_id).rule_version, session)
     rows = count_rows(session, round_id, include_flagged=include_flagged)
     totals = counts_from_rows(rows, rules.survey).totals()
     result: dict[str, int] = {}

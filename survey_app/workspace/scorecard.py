@@ -23,9 +23,9 @@ from assessment import (
     RuleSet,
     Scorecard,
     gap_analysis,
-    load_rules,
     score,
 )
+from survey_app.admin import rule_store
 from survey_app.models import AssessmentRound, LockedScore
 from survey_app.results.counts import c13_inputs
 from survey_app.workspace.criteria import lang, plain_values, rules_for
@@ -108,7 +108,7 @@ def round_score(session: Session, round_: AssessmentRound) -> RoundScore:
     """Score a round for display: scorecard, gap plan and the change since the previous round."""
     lock = active_lock(session, round_.id)
     if lock is not None:
-        rules = load_rules(lock.rule_version)
+        rules = rule_store.load(lock.rule_version, session)
         inputs: dict[str, Any] = json.loads(lock.inputs_json)
         locality, survey = lock.locality, True
     else:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assessment import InputSpec, RuleSet, Text, load_rules
+from assessment import InputSpec, RuleSet, Text
+from survey_app.admin import rule_store
 from survey_app.core.i18n import _
 from survey_app.core.permissions import can_read_unit
 from survey_app.models import AssessmentRound, User
@@ -43,7 +44,7 @@ class Section:
 
 def rules_for(round_: AssessmentRound) -> RuleSet:
     """The round's rule set (by its stored version; shipped files are cached)."""
-    return load_rules(round_.rule_version)
+    return rule_store.load(round_.rule_version)
 
 
 def sections(rules: RuleSet) -> list[Section]:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from assessment import InvalidInputs, RuleSetError, canonical_inputs, inputs_sha256, load_rules
+from assessment import InvalidInputs, RuleSetError, canonical_inputs, inputs_sha256
+from survey_app.admin import rule_store
 from survey_app.audit import log as audit
 from survey_app.core.i18n import _, _l
 from survey_app.core.permissions import can_access_ward, check, has
@@ -330,7 +331,7 @@ def verify_locked(session: Session, round_: AssessmentRound) -> VerifyOutcome:
     problems: list[str] = []
     try:
         inputs = json.loads(lock.inputs_json)
-        rules = load_rules(lock.rule_version)
+        rules = rule_store.load(lock.rule_version, session)
         card = compute(inputs, rules, lock.locality)
     except (ValueError, RuleSetError) as exc:  # InvalidInputs and JSON errors are ValueErrors
         return VerifyOutcome(False, (f"stored inputs cannot be rescored: {exc}",), lock)

@@ -93,6 +93,7 @@ WORKSPACE = granted("rounds.read")
 DASHBOARD = granted("survey.dashboard")
 POSTERS = granted("posters.manage")
 PAPER = granted("paper.enter")
+RULES = granted("rules.manage")
 # Who may enter c7's figures (the health station's): every unit's editors, and its own unit.
 EDITORS = (
     *granted("criteria.edit_all"),
@@ -185,6 +186,20 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("poster_tokens.tokens_page", "GET"): only(POSTERS, 200),
     ("poster_tokens.create", "POST"): only(POSTERS, 400),
     ("poster_tokens.change", "POST"): only(POSTERS, 404),
+    # rule versions (an unknown version → 404) and the audit log: administrators only
+    ("rules.index", "GET"): only(RULES, 200),
+    ("rules.show", "GET"): only(RULES, 404),
+    ("rules.upload", "GET"): only(RULES, 200),
+    ("rules.upload", "POST"): only(RULES, 400),
+    ("rules.diff", "GET"): only(RULES, 404),
+    ("rules.use", "POST"): only(RULES, 404),
+    ("rule_review.overview", "GET"): only(RULES, 404),
+    ("rule_review.row", "GET"): only(RULES, 404),
+    ("rule_review.row", "POST"): only(RULES, 404),
+    ("rule_review.save", "POST"): only(RULES, 404),
+    ("audit_log.index", "GET"): only(granted("audit.browse"), 200),
+    ("audit_log.verify", "GET"): only(granted("audit.browse"), 200),
+    ("audit_log.head", "GET"): only(granted("audit.browse"), 200),
     # last: signing out ends the session the rows above use
     ("auth.logout", "POST"): everyone(302),
 }
