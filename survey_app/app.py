@@ -9,8 +9,7 @@ from flask_wtf import CSRFProtect
 
 from survey_app.accounts import auth
 from survey_app.accounts import views as account_views
-from survey_app.admin import rule_review_views, rule_views
-from survey_app.audit import views as audit_views
+from survey_app.admin import audit_views, rule_review_views, rule_views
 from survey_app.core import config, db, i18n, metrics, requestlog, security
 from survey_app.core.paths import STATIC, TEMPLATES
 from survey_app.core.web import Request
@@ -44,6 +43,7 @@ BLUEPRINTS = (
     round_views.bp,
     plan_views.bp,
     dossier_views.bp,
+    dossier_views.plan_bp,
     rule_views.bp,
     rule_review_views.bp,
     audit_views.bp,

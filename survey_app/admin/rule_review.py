@@ -22,11 +22,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assessment import RuleSet, RuleSetError
-from survey_app.admin import rule_store
 from survey_app.admin.rule_table import EDITABLE, Row, provisional
 from survey_app.audit import log as audit
 from survey_app.models import RuleReview, RuleReviewRow, RuleVersion, User, Ward
 from survey_app.models.rules import ROW_DECISIONS
+from survey_app.rulesets import store as rule_store
 
 VIETNAM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 TEXT_MAX = 500

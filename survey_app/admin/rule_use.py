@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from survey_app.admin import rule_store
 from survey_app.audit import log as audit
 from survey_app.models import AssessmentRound, User
+from survey_app.rulesets import store as rule_store
 from survey_app.workspace.workflow import stage, stage_at_least
 
 

@@ -1,4 +1,5 @@
-"""Downloads of a round's dossier (PDF) and score table (XLSX), once the figures are consolidated.
+"""Downloads of the ward's printed documents: a round's dossier and score table (once its
+figures are consolidated), and the yearly plan with its year-end report.
 
 URL map (blueprint "dossier"):
   GET  /rounds/<id>/dossier.pdf   request letter (recognised rounds only), report, council minutes
@@ -10,17 +11,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, abort
 
-from survey_app.accounts.auth import require
-from survey_app.accounts.scope import round_or_404
+from survey_app.accounts.auth import require, require_same_ward
+from survey_app.accounts.scope import me, round_or_404
 from survey_app.core.db import get_session
 from survey_app.core.i18n import _, current_language
-from survey_app.core.security import error_response
+from survey_app.core.security import MAX_ID, error_response
+from survey_app.core.vntime import today_vn
 from survey_app.core.web import download
 from survey_app.dossier import pdf as dossier
 from survey_app.dossier import word
+from survey_app.dossier.plan import plan_file
 from survey_app.dossier.source import build_dossier_data
+from survey_app.models import Plan, Ward
 from survey_app.workspace import workflow
 
 bp = Blueprint("dossier", __name__, url_prefix="/rounds")
@@ -63,3 +67,26 @@ def docx(round_id: int) -> Any:
 def scores_xlsx(round_id: int) -> Any:
     """The score table as XLSX."""
     return _dossier(round_id, "xlsx")
+
+
+# The ward's yearly plan as a document lives here with the other printed documents (the plan
+# feature keeps the data; this package prints it).
+plan_bp = Blueprint("plan_documents", __name__, url_prefix="/plan")
+PLAN_DOCUMENTS = {"plan": "ke-hoach", "report": "bao-cao-ket-qua"}
+
+
+@plan_bp.get("/<int:plan_id>/<kind>.<fmt>")
+@require("plan.read")
+def plan_document(plan_id: int, kind: str, fmt: str) -> Any:
+    """The plan, or its year-end report, as a signed-format PDF or an editable DOCX."""
+    if kind not in PLAN_DOCUMENTS or fmt not in ("pdf", "docx"):
+        abort(404)
+    session = get_session()
+    plan = session.get(Plan, plan_id) if 0 < plan_id <= MAX_ID else None
+    if plan is None:
+        abort(404)
+    require_same_ward(me(), plan.ward_id)
+    data = plan_file(
+        plan, session.get(Ward, plan.ward_id), current_language(), today_vn(), kind, fmt
+    )
+    return download(data, f"{PLAN_DOCUMENTS[kind]}-{plan.year}.{fmt}")

@@ -11,7 +11,6 @@ URL map (blueprint "plan"):
   POST      /plan/activities/<id>/done      mark it done (or not)
   POST      /plan/activities/<id>/evidence  attach a photo or scanned document
   GET       /plan/evidence/<id>             download one evidence file (never shown inline)
-  GET       /plan/<id>/plan.pdf|.docx       the plan as a document; report.pdf|.docx its results
 """
 
 from __future__ import annotations
@@ -31,7 +30,6 @@ from survey_app.core.vntime import today_vn
 from survey_app.core.web import accepts_upload, download
 from survey_app.models import Evidence, EvidenceFile, Plan, PlanActivity, Ward
 from survey_app.plan import access, service
-from survey_app.plan.document import plan_file
 from survey_app.plan.evidence import MAX_BYTES, EvidenceError, check_file
 from survey_app.plan.forms import (
     ActivityForm,
@@ -328,18 +326,3 @@ def evidence_file(evidence_id: int) -> Any:
     stored = session.get(EvidenceFile, item.sha256)
     assert stored is not None  # a foreign key
     return download(stored.data, item.filename, stored.content_type)
-
-
-DOCUMENT_NAMES = {"plan": "ke-hoach", "report": "bao-cao-ket-qua"}
-
-
-@bp.get("/<int:plan_id>/<kind>.<fmt>")
-@require("plan.read")
-def document(plan_id: int, kind: str, fmt: str) -> Any:
-    """The plan, or its year-end report, as a signed-format PDF or an editable DOCX."""
-    if kind not in DOCUMENT_NAMES or fmt not in ("pdf", "docx"):
-        abort(404)
-    plan = _plan_or_404(plan_id)
-    ward = get_session().get(Ward, plan.ward_id)
-    data = plan_file(plan, ward, current_language(), today_vn(), kind, fmt)
-    return download(data, f"{DOCUMENT_NAMES[kind]}-{plan.year}.{fmt}")

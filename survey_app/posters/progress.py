@@ -23,10 +23,10 @@ from assessment import (
     load_instrument,
     sample_targets,
 )
-from survey_app.admin import rule_store
 from survey_app.models import AssessmentRound
 from survey_app.results.counts import counted_rows
 from survey_app.results.counts import populations as counted_populations
+from survey_app.rulesets import store as rule_store
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,8 +27,8 @@ from sqlalchemy import and_, case, false, func, not_, or_, select
 from sqlalchemy.orm import Session, object_session
 
 from assessment import AnswerRow, RuleSet, SurveyFormula, counts_from_rows
-from survey_app.admin import rule_store
 from survey_app.models import Answer, AnswerCount, AssessmentRound, ResidentialGroup, Response
+from survey_app.rulesets import store as rule_store
 
 # Which population column of a residential group belongs to which survey audience.
 POPULATION_COLUMNS = {"child": "children", "resident": "residents"}

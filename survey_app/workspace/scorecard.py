@@ -25,9 +25,9 @@ from assessment import (
     gap_analysis,
     score,
 )
-from survey_app.admin import rule_store
 from survey_app.models import AssessmentRound, LockedScore
 from survey_app.results.counts import c13_inputs
+from survey_app.rulesets import store as rule_store
 from survey_app.workspace.criteria import lang, plain_values, rules_for
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assessment import InputSpec, RuleSet, Text
-from survey_app.admin import rule_store
 from survey_app.core.i18n import _
 from survey_app.core.permissions import can_read_unit
 from survey_app.models import AssessmentRound, User
+from survey_app.rulesets import store as rule_store
 
 # The rule file's group of inputs shared by several criteria (e.g. the ward's child population).
 SHARED_SECTION = "ward"

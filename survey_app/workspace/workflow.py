@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from assessment import InvalidInputs, RuleSetError, canonical_inputs, inputs_sha256
-from survey_app.admin import rule_store
 from survey_app.audit import log as audit
 from survey_app.core.i18n import _, _l
 from survey_app.core.permissions import can_access_ward, check, has
 from survey_app.models import AssessmentRound, LockedScore, RoundWorkflow, User
 from survey_app.models.criteria import STAGES
+from survey_app.rulesets import store as rule_store
 from survey_app.workspace.criteria import (
     WorkspaceError,
     entered_sections,

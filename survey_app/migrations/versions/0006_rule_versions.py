@@ -3,7 +3,7 @@
 A stored rule version is immutable: a trigger refuses UPDATE on ``rule_version``.
 
 Revision ID: 0006_rule_versions
-Revises: 0006_signin_throttle (chained after the 0006 migrations already on main)
+Revises: 0006_flag_policy (chained after the 0006 migrations already on main)
 """
 
 import sqlalchemy as sa

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import func, select
 
 from assessment import RuleSetError, load_rules
-from survey_app.admin import rule_store
 from survey_app.core.db import get_session, write_transaction
 from survey_app.models import AssessmentRound, AuditEntry, RoundWorkflow, RuleReview, RuleVersion
+from survey_app.rulesets import store as rule_store
 from tests.survey_app.workspace_factories import make_world
 
 R2 = "qd06-2019-r2"

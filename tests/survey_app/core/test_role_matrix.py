@@ -153,7 +153,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("plan.done", "POST"): only(granted("plan.read"), 404),
     ("plan.evidence", "POST"): only(granted("plan.read"), 404),
     ("plan.evidence_file", "GET"): only(granted("plan.read"), 404),
-    ("plan.document", "GET"): only(granted("plan.read"), 404),
+    ("plan_documents.plan_document", "GET"): only(granted("plan.read"), 404),
     ("dossier.scores_xlsx", "GET"): only(granted("dossier.download"), 409),
     ("dossier.docx", "GET"): only(granted("dossier.download"), 409),
     # survey dashboard and statistics (unknown response id / ward code → 404)
