@@ -12,13 +12,14 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from survey_app.core import lifecycle
 from survey_app.core.db import Base
 from survey_app.models.wards import AssessmentRound
 
 VALUE_KINDS = ("count", "yes_no")
 ENTRY_STATES = ("draft", "submitted")
-# The round's stages in order; `services.rounds` says which step moves between them.
-STAGES = ("entering", "consolidated", "approved", "locked", "posted", "sent", "decided")
+# The round's stages in order come from the lifecycle table (survey_app/data/round-lifecycle.toml).
+STAGES = lifecycle.STAGES
 SOURCE_NOTE_MAX = 300
 
 

@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from survey_app.core.i18n import _, _l
-from survey_app.workspace.workflow import REASON_MIN_LENGTH
+from survey_app.workspace.lifecycle import REASON_MIN_LENGTH
 
 # Upper bounds only stop absurd input; the procedure's own numbers are the ward's to set.
 MAX_POSTING_DAYS = 365
@@ -78,6 +78,20 @@ class ReopenForm(FlaskForm):
             InputRequired(REQUIRED),
             Length(
                 min=REASON_MIN_LENGTH, max=500, message=_l("Lý do từ %(min)d đến %(max)d ký tự.")
+            ),
+        ],
+    )
+
+
+class SurveyForm(FlaskForm):
+    """Opening or closing the round's survey (the reason goes to the audit log)."""
+
+    reason = StringField(
+        _l("Lý do"),
+        validators=[
+            InputRequired(REQUIRED),
+            Length(
+                min=REASON_MIN_LENGTH, max=300, message=_l("Lý do từ %(min)d đến %(max)d ký tự.")
             ),
         ],
     )

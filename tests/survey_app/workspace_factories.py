@@ -14,8 +14,8 @@ from sqlalchemy import select
 from assessment import flatten_inputs
 from survey_app.core.db import get_session, write_transaction
 from survey_app.models import AssessmentRound, User, Ward
-from survey_app.workspace import criteria
-from survey_app.workspace import workflow as rounds
+from survey_app.workspace import criteria, workflow
+from survey_app.workspace import lifecycle as rounds
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = json.loads((ROOT / "examples" / "dinh-ke-2024.json").read_text(encoding="utf-8"))
@@ -119,5 +119,5 @@ def advance(app: Flask, world: World, until: str) -> None:
         for reached, step in steps:
             with write_transaction(session) as tx:
                 step(tx)
-            if reached == until and rounds.stage(session, round_.id) == until:
+            if reached == until and workflow.stage(session, round_.id) == until:
                 return

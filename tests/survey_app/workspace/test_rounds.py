@@ -9,8 +9,9 @@ import pytest
 from survey_app.audit import log as audit
 from survey_app.core.db import get_session, write_transaction
 from survey_app.models import AssessmentRound, CriterionValue
+from survey_app.workspace import lifecycle as rounds
 from survey_app.workspace import scorecard as scorecard_service
-from survey_app.workspace import workflow as rounds
+from survey_app.workspace import workflow
 from survey_app.workspace.criteria import WorkspaceError
 from tests.survey_app.workspace_factories import (
     SURVEY_INPUTS,
@@ -71,7 +72,7 @@ def test_approval_needs_two_different_council_members(app, client, login, world)
     login("hoidong2")
     assert _post(client, world, "approve").status_code == 303
     with app.app_context():
-        assert rounds.stage(get_session(), world.round_id) == "approved"
+        assert workflow.stage(get_session(), world.round_id) == "approved"
 
 
 def test_full_workflow_to_the_decision_with_audit(app, client, login, world):
@@ -107,7 +108,7 @@ def test_full_workflow_to_the_decision_with_audit(app, client, login, world):
     assert _post(client, world, "decide", decision).status_code == 409
     with app.app_context():
         session = get_session()
-        flow = rounds.workflow(session, world.round_id)
+        flow = workflow.workflow(session, world.round_id)
         assert flow.stage == "decided" and flow.decision_recognised is True
         actions = [r.action for r in audit.history(session, "round", world.round_id)]
         assert actions == [
@@ -133,11 +134,11 @@ def test_reopen_needs_a_reason_and_deactivates_the_lock(app, client, login, worl
     assert _post(client, world, "reopen", {"reopen-reason": reason}).status_code == 409
     with app.app_context():
         session = get_session()
-        assert rounds.stage(session, world.round_id) == "entering"
+        assert workflow.stage(session, world.round_id) == "entering"
         assert scorecard_service.active_lock(session, world.round_id) is None
         last = audit.history(session, "round", world.round_id)[-1]
         assert last.action == "round.reopen" and last.reason == reason
-        flow = rounds.workflow(session, world.round_id)
+        flow = workflow.workflow(session, world.round_id)
         assert flow.first_approved_by_id is None and flow.second_approved_by_id is None
     # entry is open again
     edit = client.post(
@@ -183,7 +184,7 @@ def test_a_failed_step_writes_nothing(app, world):
                 letter_number="1",
                 actor=user(session, world, "vhxh"),
             )
-        assert rounds.stage(session, round_.id) == "posted"
+        assert workflow.stage(session, round_.id) == "posted"
         assert len(audit.history(session, "round", round_.id)) == before
 
 
@@ -225,11 +226,11 @@ def test_tampered_value_after_lock_is_caught(app, world):
     with app.app_context():
         session = get_session()
         round_ = session.get(AssessmentRound, world.round_id)
-        assert rounds.verify_locked(session, round_).ok
+        assert workflow.verify_locked(session, round_).ok
         with write_transaction(session) as tx:
             row = tx.query(CriterionValue).filter_by(round_id=round_.id, key="c7.under1").one()
             row.value = 40
-        outcome = rounds.verify_locked(session, round_)
+        outcome = workflow.verify_locked(session, round_)
         assert not outcome.ok and any("c7.under1" in p for p in outcome.problems)
 
 
