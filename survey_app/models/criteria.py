@@ -93,6 +93,11 @@ class RoundWorkflow(Base):
     decision_date: Mapped[dt.date | None]
     decision_authority: Mapped[str] = mapped_column(String(300), default="")
     decision_recognised: Mapped[bool | None]
+    # An administrator's permission to send although the locked score used provisional rule
+    # rows: the reason, who (their name as printed) and when; "" / None = not given.
+    provisional_override_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    provisional_override_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    provisional_override_at: Mapped[dt.datetime | None]
     updated_at: Mapped[dt.datetime]
 
     round: Mapped[AssessmentRound] = relationship()

@@ -24,8 +24,8 @@ from assessment import InvalidInputs, canonical_inputs
 from survey_app.audit import log as audit
 from survey_app.core import lifecycle as table
 from survey_app.core.i18n import _
-from survey_app.core.permissions import can_access_ward, check, has
 from survey_app.models import AssessmentRound, LockedScore, PosterToken, RoundWorkflow, User
+from survey_app.workspace import procedure
 from survey_app.workspace.criteria import (
     WorkspaceError,
     entered_sections,
@@ -35,89 +35,19 @@ from survey_app.workspace.criteria import (
     rules_for,
 )
 from survey_app.workspace.scorecard import active_lock, compute, round_inputs
-from survey_app.workspace.workflow import stage, workflow
+from survey_app.workspace.steps import (
+    PERMISSIONS,
+    allowed_actions,
+    check_step,
+    done_message,
+    needs_provisional_override,
+    stage_label,
+    stage_labels,
+    step_label,
+)
+from survey_app.workspace.workflow import workflow
 
-# The permission of each step is named by the table (who holds it: data/permissions.toml).
-PERMISSIONS = {step: check(move.permission) for step, move in table.TRANSITIONS.items()}
 REASON_MIN_LENGTH = 5
-
-
-def step_label(step: str) -> str:
-    """The step's label in the request's language."""
-    return table.transition(step).title(lang())
-
-
-def stage_label(current: str) -> str:
-    """The stage's label in the request's language."""
-    return table.state(current).title(lang())
-
-
-def stage_labels() -> dict[str, str]:
-    """Every stage's label, in order."""
-    return {s: stage_label(s) for s in table.STAGES}
-
-
-def done_message(step: str, current: str) -> str:
-    """What the page says after ``step``: what happened, then what comes next."""
-    text = table.transition(step).done_text(lang())
-    following = table.next_step(current)
-    if following is None:
-        return text
-    return text + " " + _("Bước tiếp theo: “%(next)s”.", next=step_label(following))
-
-
-def allowed_actions(session: Session, round_: AssessmentRound, user: User | None) -> list[str]:
-    """The steps ``user`` may take on the round now (the page shows them as buttons)."""
-    if user is None or not can_access_ward(user, round_.ward_id):
-        return []
-    flow = workflow(session, round_.id)
-    current = flow.stage if flow else "entering"
-    actions = [
-        step
-        for step in table.TRANSITIONS
-        if table.may_start(step, current, round_.status) and has(user.role, PERMISSIONS[step])
-    ]
-    if "approve" in actions and flow is not None and flow.first_approved_by_id == user.id:
-        actions.remove("approve")  # the second approval must be somebody else's
-    return actions
-
-
-def check_step(session: Session, round_: AssessmentRound, step: str, actor: User | None) -> None:
-    """Raise `WorkspaceError` unless ``actor`` may take ``step`` now (403 role, 409 order).
-
-    ``actor`` None is the command line (the operator of the server).
-    """
-    if actor is not None and (
-        not can_access_ward(actor, round_.ward_id) or not has(actor.role, PERMISSIONS[step])
-    ):
-        raise WorkspaceError(_("Tài khoản của bạn không được thực hiện bước này."), status=403)
-    current = stage(session, round_.id)
-    if table.may_start(step, current, round_.status):
-        return
-    move = table.transition(step)
-    if move.survey and not move.target and current in move.sources:
-        already = _("Khảo sát đang mở.") if round_.status == "open" else _("Khảo sát đã đóng.")
-        raise WorkspaceError(already, status=409)
-    if move.survey == "open" and table.figures_frozen(current):
-        raise WorkspaceError(
-            _(
-                "Không mở được khảo sát: kết quả đợt đánh giá đã khóa. "
-                "Muốn nhận thêm câu trả lời, hãy “%(reopen)s” (ghi rõ lý do).",
-                reopen=step_label("reopen"),
-            ),
-            status=409,
-        )
-    following = table.next_step(current)
-    raise WorkspaceError(
-        _(
-            "Không thực hiện được “%(action)s”: đợt đánh giá đang ở bước “%(stage)s”. "
-            "Bước tiếp theo: “%(next)s”.",
-            action=step_label(step),
-            stage=stage_label(current),
-            next=step_label(following) if following else _("không còn bước nào"),
-        ),
-        status=409,
-    )
 
 
 def _require_reason(reason: str) -> str:
@@ -281,8 +211,7 @@ def post_results(
 ) -> RoundWorkflow:
     """Record the public posting of the locked result: its first day and how many days."""
     flow = _begin(session, round_, "post", actor)
-    if days < 1:
-        raise WorkspaceError(_("Số ngày công khai phải lớn hơn 0."), errors={"days": ""})
+    procedure.check_posting(rules_for(round_), days)
     flow.posting_start, flow.posting_days = start, days
     details = {"posting_start": start, "posting_days": days}
     return _finish(session, round_, flow, "post", "locked", actor, details)
@@ -294,6 +223,8 @@ def send_to_authority(
     """Record that the dossier went to the recognising authority, once the posting ended."""
     flow = _begin(session, round_, "send", actor)
     assert flow.posting_start is not None and flow.posting_days is not None  # stage "posted"
+    procedure.check_sendable(active_lock(session, round_.id), flow)
+    procedure.check_not_future(sent_on, "sent_on")
     posting_end = flow.posting_start + dt.timedelta(days=flow.posting_days)
     if sent_on < posting_end:
         raise WorkspaceError(
@@ -305,6 +236,8 @@ def send_to_authority(
         raise WorkspaceError(_("Nhập số công văn (tờ trình) đề nghị."), errors={"letter": ""})
     flow.sent_on, flow.letter_number = sent_on, letter_number.strip()
     details = {"sent_on": sent_on, "letter_number": flow.letter_number}
+    if flow.provisional_override_reason:
+        details["provisional_override"] = flow.provisional_override_reason
     return _finish(session, round_, flow, "send", "posted", actor, details)
 
 
@@ -324,10 +257,37 @@ def record_decision(
         raise WorkspaceError(_("Nhập số quyết định và cơ quan ban hành."))
     if flow.sent_on is not None and date < flow.sent_on:
         raise WorkspaceError(_("Ngày quyết định không được trước ngày gửi hồ sơ."))
+    procedure.check_not_future(date, "date")
+    lock = active_lock(session, round_.id)
+    why = procedure.below_threshold(lock) if lock is not None else ""
+    if recognised and why:
+        raise WorkspaceError(
+            _("Không ghi nhận “Được công nhận” được: %(why)s", why=why), errors={"result": ""}
+        )
     flow.decision_number, flow.decision_date = number.strip(), date
     flow.decision_authority, flow.decision_recognised = authority.strip(), recognised
     details = {"number": flow.decision_number, "date": date, "recognised": recognised}
     return _finish(session, round_, flow, "decide", "sent", actor, details | {"by": authority})
+
+
+def allow_provisional(
+    session: Session, round_: AssessmentRound, *, reason: str, actor: User
+) -> RoundWorkflow:
+    """The administrator allows sending although the locked score used provisional rows."""
+    flow = _begin(session, round_, "allow_provisional", actor)
+    why = _require_reason(reason)
+    if not needs_provisional_override(session, round_.id):
+        raise WorkspaceError(
+            _("Không cần cho phép: điểm đã khóa không dùng dòng tạm tính, hoặc đã được cho phép."),
+            status=409,
+        )
+    flow.provisional_override_reason = why
+    flow.provisional_override_by = actor.display_name or actor.username
+    flow.provisional_override_at = now()
+    rows = len(procedure.provisional_rows(active_lock(session, round_.id)))
+    return _finish(
+        session, round_, flow, "allow_provisional", flow.stage, actor, {"rows": rows}, why
+    )
 
 
 def reopen_round(
@@ -345,6 +305,8 @@ def reopen_round(
     flow.second_approved_by_id = flow.second_approved_at = None
     flow.posting_start = flow.posting_days = flow.sent_on = None
     flow.letter_number = ""
+    flow.provisional_override_reason, flow.provisional_override_by = "", ""
+    flow.provisional_override_at = None
     details = {"locked_score_id": lock.id if lock else None}
     return _finish(session, round_, flow, "reopen", old_stage, actor, details, why)
 
@@ -352,6 +314,7 @@ def reopen_round(
 __all__ = [
     "PERMISSIONS",
     "REASON_MIN_LENGTH",
+    "allow_provisional",
     "allowed_actions",
     "approve_round",
     "check_step",
@@ -359,6 +322,7 @@ __all__ = [
     "consolidate_round",
     "done_message",
     "lock_round",
+    "needs_provisional_override",
     "open_survey",
     "post_results",
     "record_decision",

@@ -37,14 +37,15 @@ from survey_app.models import (
 from survey_app.models import Response as SurveyResponse
 from survey_app.workspace import criteria as criteria_service
 from survey_app.workspace import lifecycle as service
-from survey_app.workspace import workflow
+from survey_app.workspace import procedure, workflow
 from survey_app.workspace.criteria import WorkspaceError
 from survey_app.workspace.round_forms import (
     DecisionForm,
+    LockForm,
     PostForm,
+    ReasonForm,
     ReopenForm,
     SendForm,
-    SurveyForm,
 )
 from survey_app.workspace.scorecard import active_lock
 from survey_app.workspace.web import concurrent_change, refused
@@ -64,7 +65,16 @@ ENTITY_MODELS = {
     "response": SurveyResponse,
 }
 # Steps that carry data in a small form (the others are a bare POST button).
-FORM_STEPS = ("post", "send", "decide", "reopen", "open_survey", "close_survey")
+FORM_STEPS = (
+    "lock",
+    "post",
+    "send",
+    "decide",
+    "reopen",
+    "open_survey",
+    "close_survey",
+    "allow_provisional",
+)
 
 
 def _forms() -> dict[str, FlaskForm]:
@@ -73,8 +83,10 @@ def _forms() -> dict[str, FlaskForm]:
         "send": SendForm(prefix="send"),
         "decide": DecisionForm(prefix="decide"),
         "reopen": ReopenForm(prefix="reopen"),
-        "open_survey": SurveyForm(prefix="open_survey"),
-        "close_survey": SurveyForm(prefix="close_survey"),
+        "lock": LockForm(prefix="lock"),
+        "open_survey": ReasonForm(prefix="open_survey"),
+        "close_survey": ReasonForm(prefix="close_survey"),
+        "allow_provisional": ReasonForm(prefix="allow_provisional"),
     }
 
 
@@ -85,15 +97,26 @@ def _page(round_: AssessmentRound, forms: dict[str, FlaskForm] | None = None, st
         u.id: u.display_name or u.username
         for u in session.scalars(select(User).where(User.ward_id == round_.ward_id))
     }
+    lock = active_lock(session, round_.id)
+    changes = [
+        (row, service.step_label(row.action.removeprefix("round.")))
+        for row in audit.history(session, "round", round_.id)
+        if row.action.removeprefix("round.") in service.PERMISSIONS
+    ]
     page = render_template(
         "workspace/round.html",
         round=round_,
         flow=flow,
+        changes=changes,
+        viewer_id=me().id,
+        local=procedure.local_time,
+        provisional=procedure.provisional_rows(lock) if lock else [],
+        posting_min_days=procedure.posting_min_days(criteria_service.rules_for(round_)),
         stage=flow.stage if flow else "entering",
         stages=service.stage_labels(),
         actions=service.allowed_actions(session, round_, me()),
         action_labels={step: service.step_label(step) for step in service.PERMISSIONS},
-        lock=active_lock(session, round_.id),
+        lock=lock,
         names=names,
         forms=forms or _forms(),
         empty=EmptyForm(),
@@ -179,7 +202,8 @@ def approve(round_id: int) -> Any:
 @require(service.PERMISSIONS["lock"])
 def lock(round_id: int) -> Any:
     """Freeze the approved score with its inputs' hash."""
-    return _run(round_id, EmptyForm(), lambda tx, r: service.lock_round(tx, r, actor=me()), "lock")
+    form = LockForm(prefix="lock")
+    return _run(round_id, form, lambda tx, r: service.lock_round(tx, r, actor=me()), "lock")
 
 
 @bp.post("/rounds/<int:round_id>/post")
@@ -250,7 +274,7 @@ def reopen(round_id: int) -> Any:
 @require(service.PERMISSIONS["open_survey"])
 def open_survey(round_id: int) -> Any:
     """Let the round's survey take answers (only before the lock)."""
-    form = SurveyForm(prefix="open_survey")
+    form = ReasonForm(prefix="open_survey")
     return _run(
         round_id,
         form,
@@ -263,12 +287,25 @@ def open_survey(round_id: int) -> Any:
 @require(service.PERMISSIONS["close_survey"])
 def close_survey(round_id: int) -> Any:
     """Stop the round's survey taking answers."""
-    form = SurveyForm(prefix="close_survey")
+    form = ReasonForm(prefix="close_survey")
     return _run(
         round_id,
         form,
         lambda tx, r: service.close_survey(tx, r, reason=form.reason.data, actor=me()),
         "close_survey",
+    )
+
+
+@bp.post("/rounds/<int:round_id>/allow_provisional")
+@require(service.PERMISSIONS["allow_provisional"])
+def allow_provisional(round_id: int) -> Any:
+    """The administrator allows sending although the score used provisional rule rows."""
+    form = ReasonForm(prefix="allow_provisional")
+    return _run(
+        round_id,
+        form,
+        lambda tx, r: service.allow_provisional(tx, r, reason=form.reason.data, actor=me()),
+        "allow_provisional",
     )
 
 

@@ -22,6 +22,13 @@ EXAMPLE = json.loads((ROOT / "examples" / "dinh-ke-2024.json").read_text(encodin
 EXAMPLE_INPUTS: dict[str, Any] = flatten_inputs(EXAMPLE["inputs"])[0]
 SURVEY_INPUTS = {k: v for k, v in EXAMPLE_INPUTS.items() if k.startswith("c13.")}
 ENTERED_INPUTS = {k: v for k, v in EXAMPLE_INPUTS.items() if not k.startswith("c13.")}
+# The example's "what it takes" applied: 785 + 65 = 850 points, the threshold (recognised).
+PASSING_INPUTS = ENTERED_INPUTS | {
+    "c2.registered_on_time": 61,
+    "c6.special_supported": 46,
+    "c7.fully_immunised": 57,
+    "c11.views_in_plan": True,
+}
 RULES = "qd06-2019"
 # Every role of the role matrix: (username, role, unit).
 ROLE_USERS = (

@@ -1,4 +1,7 @@
-"""round lifecycle: a locked round's survey is closed
+"""round lifecycle: a locked round's survey is closed; the provisional-rules override
+
+Plain ADD COLUMN with server defaults on round_workflow (who allowed sending a round scored
+with provisional rule rows, when, and why), so existing rows migrate in place.
 
 One lifecycle table (survey_app/data/round-lifecycle.toml) now says that the survey may take
 answers only while the round's figures are not frozen. Rounds locked before this revision may
@@ -9,6 +12,7 @@ Revision ID: 0006_round_lifecycle
 Revises: 0005
 """
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_round_lifecycle"
@@ -20,6 +24,19 @@ FROZEN_STAGES = ("locked", "posted", "sent", "decided")
 
 
 def upgrade() -> None:
+    op.add_column(
+        "round_workflow",
+        sa.Column("provisional_override_reason", sa.Text(), server_default="", nullable=False),
+    )
+    op.add_column(
+        "round_workflow",
+        sa.Column(
+            "provisional_override_by", sa.String(length=200), server_default="", nullable=False
+        ),
+    )
+    op.add_column(
+        "round_workflow", sa.Column("provisional_override_at", sa.DateTime(), nullable=True)
+    )
     frozen = ", ".join(f"'{stage}'" for stage in FROZEN_STAGES)
     op.execute(
         "UPDATE assessment_round SET status = 'closed' WHERE status = 'open' AND id IN "
@@ -28,5 +45,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # Which surveys were open before cannot be known; closing them was the fix. Nothing to undo.
-    pass
+    # Which surveys were open before cannot be known; closing them was the fix, kept.
+    for name in ("provisional_override_at", "provisional_override_by"):
+        op.drop_column("round_workflow", name)
+    op.drop_column("round_workflow", "provisional_override_reason")

@@ -14,6 +14,7 @@ from survey_app.workspace import scorecard as scorecard_service
 from survey_app.workspace import workflow
 from survey_app.workspace.criteria import WorkspaceError
 from tests.survey_app.workspace_factories import (
+    PASSING_INPUTS,
     SURVEY_INPUTS,
     advance,
     enter_everything,
@@ -76,33 +77,42 @@ def test_approval_needs_two_different_council_members(app, client, login, world)
 
 
 def test_full_workflow_to_the_decision_with_audit(app, client, login, world):
-    enter_everything(app, world)
+    enter_everything(app, world, PASSING_INPUTS)
     advance(app, world, "approved")
     login("vhxh")
-    assert _post(client, world, "lock").status_code == 303
+    unconfirmed = _post(client, world, "lock")
+    assert unconfirmed.status_code == 422 and "xác nhận" in unconfirmed.get_data(as_text=True)
+    assert _post(client, world, "lock", {"lock-confirm": "y"}).status_code == 303
     page = client.get(f"/rounds/{world.round_id}").get_data(as_text=True)
     with app.app_context():
         lock = scorecard_service.active_lock(get_session(), world.round_id)
-        assert lock is not None and lock.inputs_sha256 in page
+        assert lock is not None and lock.inputs_sha256 in page and lock.recognised
     bad = _post(client, world, "post", {"post-start": "2024-11-28", "post-days": "0"})
     assert bad.status_code == 422
+    short = _post(client, world, "post", {"post-start": "2024-11-28", "post-days": "3"})
+    assert short.status_code == 422 and "ít nhất 5 ngày" in short.get_data(as_text=True)
     assert (
         _post(client, world, "post", {"post-start": "2024-11-28", "post-days": "7"}).status_code
         == 303
     )
-    early = _post(
-        client, world, "send", {"send-sent_on": "2024-11-30", "send-letter": "12/TTr-UBND"}
-    )
+    send = {"send-sent_on": "2024-12-06", "send-letter": "12/TTr-UBND", "send-confirm": "y"}
+    provisional = _post(client, world, "send", send)
+    assert provisional.status_code == 409 and "tạm tính" in provisional.get_data(as_text=True)
+    client.post("/logout")
+    login("quantri")
+    why = {"allow_provisional-reason": "Tỉnh hướng dẫn gửi trước, đối chiếu sau"}
+    assert _post(client, world, "allow_provisional", why).status_code == 303
+    client.post("/logout")
+    login("vhxh")
+    early = _post(client, world, "send", send | {"send-sent_on": "2024-11-30"})
     assert early.status_code == 422 and "05/12/2024" in early.get_data(as_text=True)
-    sent = _post(
-        client, world, "send", {"send-sent_on": "2024-12-06", "send-letter": "12/TTr-UBND"}
-    )
-    assert sent.status_code == 303
+    assert _post(client, world, "send", send).status_code == 303
     decision = {
         "decide-number": "345/QĐ-UBND",
         "decide-date": "2024-12-20",
         "decide-authority": "Chủ tịch UBND thành phố",
         "decide-result": "yes",
+        "decide-confirm": "y",
     }
     assert _post(client, world, "decide", decision).status_code == 303
     assert _post(client, world, "decide", decision).status_code == 409
@@ -110,6 +120,7 @@ def test_full_workflow_to_the_decision_with_audit(app, client, login, world):
         session = get_session()
         flow = workflow.workflow(session, world.round_id)
         assert flow.stage == "decided" and flow.decision_recognised is True
+        assert flow.provisional_override_reason == why["allow_provisional-reason"]
         actions = [r.action for r in audit.history(session, "round", world.round_id)]
         assert actions == [
             "round.consolidate",
@@ -117,6 +128,7 @@ def test_full_workflow_to_the_decision_with_audit(app, client, login, world):
             "round.approve",
             "round.lock",
             "round.post",
+            "round.allow_provisional",
             "round.send",
             "round.decide",
         ]
