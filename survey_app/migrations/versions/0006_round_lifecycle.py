@@ -9,14 +9,14 @@ still have an open survey; this closes it, so existing rows obey the table. The 
 written out here (a migration must not change when the data file does).
 
 Revision ID: 0006_round_lifecycle
-Revises: 0005
+Revises: 0006_signin_throttle
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_round_lifecycle"
-down_revision = "0005"
+down_revision = "0006_signin_throttle"  # chained after main's 0006 (was "0005")
 branch_labels = None
 depends_on = None
 
