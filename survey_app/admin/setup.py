@@ -26,7 +26,8 @@ from survey_app.core.db import write_transaction
 from survey_app.models import AssessmentRound, ResidentialGroup, Ward
 from survey_app.models.wards import ROUND_STATUSES, SIGNER_ROLES
 from survey_app.survey import tokens
-from survey_app.workspace.workflow import stage, stage_at_least
+from survey_app.workspace import lifecycle
+from survey_app.workspace.criteria import WorkspaceError
 
 if TYPE_CHECKING:
     from survey_app.models import User
@@ -374,10 +375,11 @@ def set_round_status(
     reason: str,
     actor: User | None = None,
 ) -> AssessmentRound:
-    """Use case: open or close a round's survey, audited "round.open" / "round.close".
+    """Use case: open or close a round's survey, the lifecycle's "open_survey" and
+    "close_survey" steps (audited "round.open_survey" / "round.close_survey").
 
-    Reopening is refused once the round's score is locked: answers arriving after the
-    lock would not be in the locked result. Reopen the workflow first.
+    Opening is refused once the round's figures are frozen (locked or later): answers
+    arriving then would not be in the locked result. Reopen the round first.
     """
 
     if status not in ROUND_STATUSES:
@@ -389,14 +391,9 @@ def set_round_status(
             raise SetupError(f"no round with id {round_id} (see `cfw rounds list`)")
         if round_.status == status:
             raise SetupError(f"round {round_id} is already {status}")
-        current = stage(session, round_id)
-        if status == "open" and stage_at_least(current, "locked"):
-            raise SetupError(
-                f"round {round_id} is at stage {current!r}: its score is locked, so the "
-                "survey cannot take answers again"
-            )
-        old = snapshot(round_)
-        round_.status = status
-        action = "round.open" if status == "open" else "round.close"
-        _audit(session, action, round_, old, reason=_reason(reason, actor), actor=actor)
+        step = lifecycle.open_survey if status == "open" else lifecycle.close_survey
+        try:
+            step(session, round_, reason=_reason(reason, actor), actor=actor)
+        except WorkspaceError as exc:
+            raise SetupError(f"round {round_id}: {exc}") from None
         return round_

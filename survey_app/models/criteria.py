@@ -12,13 +12,14 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from survey_app.core import lifecycle
 from survey_app.core.db import Base
 from survey_app.models.wards import AssessmentRound
 
 VALUE_KINDS = ("count", "yes_no")
 ENTRY_STATES = ("draft", "submitted")
-# The round's stages in order; `services.rounds` says which step moves between them.
-STAGES = ("entering", "consolidated", "approved", "locked", "posted", "sent", "decided")
+# The round's stages in order come from the lifecycle table (survey_app/data/round-lifecycle.toml).
+STAGES = lifecycle.STAGES
 SOURCE_NOTE_MAX = 300
 
 
@@ -92,6 +93,11 @@ class RoundWorkflow(Base):
     decision_date: Mapped[dt.date | None]
     decision_authority: Mapped[str] = mapped_column(String(300), default="")
     decision_recognised: Mapped[bool | None]
+    # An administrator's permission to send although the locked score used provisional rule
+    # rows: the reason, who (their name as printed) and when; "" / None = not given.
+    provisional_override_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    provisional_override_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    provisional_override_at: Mapped[dt.datetime | None]
     updated_at: Mapped[dt.datetime]
 
     round: Mapped[AssessmentRound] = relationship()

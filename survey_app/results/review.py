@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from survey_app.audit import log as audit
 from survey_app.core.db import write_transaction
 from survey_app.core.i18n import _
+from survey_app.core.lifecycle import figures_frozen
 from survey_app.core.permissions import can_access_ward, has
-from survey_app.models import Answer, AnswerCount, AssessmentRound, Response
+from survey_app.models import Answer, AnswerCount, AssessmentRound, Response, RoundWorkflow
 from survey_app.models.responses import REVIEW_STATES
 
 if TYPE_CHECKING:
@@ -94,6 +95,17 @@ def review_response(
         ).scalar_one()
         if actor is not None and not may_review(actor, ward_id):
             raise ReviewError(_("Tài khoản của bạn không được xem xét phiếu trả lời."), 403)
+        stage = session.scalar(
+            select(RoundWorkflow.stage).where(RoundWorkflow.round_id == response.round_id)
+        )
+        if figures_frozen(stage or "entering"):
+            raise ReviewError(
+                _(
+                    "Kết quả đợt đánh giá đã khóa: không xem xét lại phiếu được nữa, vì việc "
+                    "đó làm thay đổi số liệu đã khóa. Muốn sửa, hãy mở lại đợt đánh giá."
+                ),
+                409,
+            )
         old, was_flagged = response.review, response.counts_as_flagged
         if old == decision:
             return ReviewResult(response.id, old, decision, moved=False)

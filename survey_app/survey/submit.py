@@ -23,7 +23,15 @@ from sqlalchemy.orm import Session
 from assessment import Instrument
 from survey_app.accounts import ratelimit
 from survey_app.core.db import write_transaction
-from survey_app.models import Answer, AnswerCount, AssessmentRound, BrowserMark, PosterToken
+from survey_app.core.lifecycle import FROZEN_STAGES
+from survey_app.models import (
+    Answer,
+    AnswerCount,
+    AssessmentRound,
+    BrowserMark,
+    PosterToken,
+    RoundWorkflow,
+)
 from survey_app.models import Response as ResponseRow
 from survey_app.survey import tokens
 from survey_app.survey.flag_policy import FlagPolicy, load_policy
@@ -67,6 +75,12 @@ def _stored_under(session: Session, key: str) -> SubmitResult | None:
     return None if found is None else SubmitResult(found.id, found.audience, duplicate=True)
 
 
+def _frozen(round_id: Any) -> Any:
+    """EXISTS: the round's figures are frozen (locked or later), whatever its survey says."""
+    flow = RoundWorkflow.__table__
+    return exists().where(flow.c.round_id == round_id, flow.c.stage.in_(FROZEN_STAGES))
+
+
 @functools.cache
 def _statements(dialect: str) -> dict[str, Any]:
     """The write statements of a submission, built once per dialect so SQLAlchemy's compiled
@@ -91,6 +105,7 @@ def _statements(dialect: str) -> dict[str, Any]:
                 token.c.status.in_(statuses),
                 token.c.used < token.c.cap,
                 exists().where(and_(round_.c.id == token.c.round_id, round_.c.status == "open")),
+                ~_frozen(token.c.round_id),
             )
             .values(used=token.c.used + 1)
         )
@@ -271,11 +286,11 @@ def _paused_mid_answer(submission: Submission, info: tokens.TokenInfo) -> bool:
 
 
 def _round_still_open(session: Session, submission: Submission) -> SubmitRefused | None:
-    """Paper answers skip the poster's cap and pause, but never reach a closed round."""
+    """Paper answers skip the poster's cap and pause, but never reach a closed or locked round."""
     status = session.execute(
         select(AssessmentRound.status)
         .join(PosterToken, PosterToken.round_id == AssessmentRound.id)
-        .where(PosterToken.id == submission.token_id)
+        .where(PosterToken.id == submission.token_id, ~_frozen(AssessmentRound.id))
     ).scalar_one_or_none()
     if status != "open":
         return SubmitRefused(

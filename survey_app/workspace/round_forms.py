@@ -5,16 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from survey_app.core.i18n import _, _l
-from survey_app.workspace.workflow import REASON_MIN_LENGTH
+from survey_app.workspace.lifecycle import REASON_MIN_LENGTH
 
 # Upper bounds only stop absurd input; the procedure's own numbers are the ward's to set.
 MAX_POSTING_DAYS = 365
 REQUIRED = _l("Vui lòng điền mục này.")
+CONFIRM = _l("Đánh dấu ô xác nhận để thực hiện bước này (không hoàn tác được).")
+
+
+def confirm_field(label: Any) -> BooleanField:
+    """The required tick of an irreversible step (works without JavaScript)."""
+    return BooleanField(label, validators=[DataRequired(CONFIRM)])
+
+
+class LockForm(FlaskForm):
+    """Locking the approved result (irreversible without reopening)."""
+
+    confirm = confirm_field(
+        _l("Tôi xác nhận khóa kết quả và đóng khảo sát: sau đó không gì thay đổi được điểm.")
+    )
 
 
 class DayField(DateField):
@@ -49,6 +63,7 @@ class SendForm(FlaskForm):
         _l("Số tờ trình / công văn đề nghị"),
         validators=[InputRequired(REQUIRED), Length(max=100)],
     )
+    confirm = confirm_field(_l("Tôi xác nhận hồ sơ đã được gửi đến cơ quan công nhận."))
 
 
 class DecisionForm(FlaskForm):
@@ -67,6 +82,7 @@ class DecisionForm(FlaskForm):
         ],
         validators=[InputRequired(REQUIRED)],
     )
+    confirm = confirm_field(_l("Tôi xác nhận đã nhận được quyết định này."))
 
 
 class ReopenForm(FlaskForm):
@@ -78,6 +94,20 @@ class ReopenForm(FlaskForm):
             InputRequired(REQUIRED),
             Length(
                 min=REASON_MIN_LENGTH, max=500, message=_l("Lý do từ %(min)d đến %(max)d ký tự.")
+            ),
+        ],
+    )
+
+
+class ReasonForm(FlaskForm):
+    """A step whose only data is its reason (the survey's steps, allowing provisional rules)."""
+
+    reason = StringField(
+        _l("Lý do"),
+        validators=[
+            InputRequired(REQUIRED),
+            Length(
+                min=REASON_MIN_LENGTH, max=300, message=_l("Lý do từ %(min)d đến %(max)d ký tự.")
             ),
         ],
     )

@@ -1,13 +1,12 @@
-"""The round's workflow page, its steps, the history of any value, and the dossier downloads.
+"""The round's workflow page, its steps and the history of any value (dossier: survey_app/dossier).
 
 URL map (blueprint "rounds"):
   GET  /rounds/                        the ward's assessment rounds
   GET  /rounds/<id>                    stage, next allowed steps (POST buttons), lock hash
   POST /rounds/<id>/consolidate | approve | lock        steps without data (EmptyForm)
   POST /rounds/<id>/post | send | decide | reopen       steps with a small form
+  POST /rounds/<id>/open_survey | close_survey          the survey's steps (with a reason)
   GET  /audit/history?entity=…&id=…    who changed a value or a round, when, old → new, why
-  GET  /rounds/<id>/dossier.pdf        the dossier (consolidated or later)
-  GET  /rounds/<id>/scores.xlsx        the score table
 """
 
 from __future__ import annotations
@@ -37,9 +36,17 @@ from survey_app.models import (
 )
 from survey_app.models import Response as SurveyResponse
 from survey_app.workspace import criteria as criteria_service
-from survey_app.workspace import workflow as service
+from survey_app.workspace import lifecycle as service
+from survey_app.workspace import procedure, workflow
 from survey_app.workspace.criteria import WorkspaceError
-from survey_app.workspace.round_forms import DecisionForm, PostForm, ReopenForm, SendForm
+from survey_app.workspace.round_forms import (
+    DecisionForm,
+    LockForm,
+    PostForm,
+    ReasonForm,
+    ReopenForm,
+    SendForm,
+)
 from survey_app.workspace.scorecard import active_lock
 from survey_app.workspace.web import concurrent_change, refused
 
@@ -58,7 +65,16 @@ ENTITY_MODELS = {
     "response": SurveyResponse,
 }
 # Steps that carry data in a small form (the others are a bare POST button).
-FORM_STEPS = ("post", "send", "decide", "reopen")
+FORM_STEPS = (
+    "lock",
+    "post",
+    "send",
+    "decide",
+    "reopen",
+    "open_survey",
+    "close_survey",
+    "allow_provisional",
+)
 
 
 def _forms() -> dict[str, FlaskForm]:
@@ -67,30 +83,45 @@ def _forms() -> dict[str, FlaskForm]:
         "send": SendForm(prefix="send"),
         "decide": DecisionForm(prefix="decide"),
         "reopen": ReopenForm(prefix="reopen"),
+        "lock": LockForm(prefix="lock"),
+        "open_survey": ReasonForm(prefix="open_survey"),
+        "close_survey": ReasonForm(prefix="close_survey"),
+        "allow_provisional": ReasonForm(prefix="allow_provisional"),
     }
 
 
 def _page(round_: AssessmentRound, forms: dict[str, FlaskForm] | None = None, status: int = 200):
     session = get_session()
-    flow = service.workflow(session, round_.id)
+    flow = workflow.workflow(session, round_.id)
     names = {
         u.id: u.display_name or u.username
         for u in session.scalars(select(User).where(User.ward_id == round_.ward_id))
     }
+    lock = active_lock(session, round_.id)
+    changes = [
+        (row, service.step_label(row.action.removeprefix("round.")))
+        for row in audit.history(session, "round", round_.id)
+        if row.action.removeprefix("round.") in service.PERMISSIONS
+    ]
     page = render_template(
         "workspace/round.html",
         round=round_,
         flow=flow,
+        changes=changes,
+        viewer_id=me().id,
+        local=procedure.local_time,
+        provisional=procedure.provisional_rows(lock) if lock else [],
+        posting_min_days=procedure.posting_min_days(criteria_service.rules_for(round_)),
         stage=flow.stage if flow else "entering",
-        stages=service.STAGE_LABELS,
+        stages=service.stage_labels(),
         actions=service.allowed_actions(session, round_, me()),
-        action_labels=service.ACTION_LABELS,
-        lock=active_lock(session, round_.id),
+        action_labels={step: service.step_label(step) for step in service.PERMISSIONS},
+        lock=lock,
         names=names,
         forms=forms or _forms(),
         empty=EmptyForm(),
         can_download=can("dossier.download")
-        and service.stage_at_least(flow.stage if flow else "entering", "consolidated"),
+        and workflow.stage_at_least(flow.stage if flow else "entering", "consolidated"),
     )
     return page, status
 
@@ -103,8 +134,8 @@ def index() -> str:
     found = rounds_of(me())
     return render_template(
         "workspace/rounds.html",
-        rounds=[(r, service.stage(session, r.id)) for r in found],
-        stages=service.STAGE_LABELS,
+        rounds=[(r, workflow.stage(session, r.id)) for r in found],
+        stages=service.stage_labels(),
     )
 
 
@@ -132,6 +163,7 @@ def _run(round_id: int, form: FlaskForm, step: Callable[..., Any], action: str) 
     try:
         with write_transaction(get_session()) as tx:
             step(tx, round_)
+            reached = workflow.stage(tx, round_.id)
     except WorkspaceError as exc:
         if exc.status == 422 and form_name:
             forms = _forms()
@@ -141,12 +173,12 @@ def _run(round_id: int, form: FlaskForm, step: Callable[..., Any], action: str) 
         return refused(exc)
     except IntegrityError:
         return concurrent_change()
-    flash(_("Đã lưu."), "success")
+    flash(service.done_message(action, reached), "success")
     return redirect(url_for(".show", round_id=round_.id), 303)
 
 
 @bp.post("/rounds/<int:round_id>/consolidate")
-@require("round.consolidate")
+@require(service.PERMISSIONS["consolidate"])
 def consolidate(round_id: int) -> Any:
     """The culture-social officer consolidates the submitted criteria."""
     return _run(
@@ -158,7 +190,7 @@ def consolidate(round_id: int) -> Any:
 
 
 @bp.post("/rounds/<int:round_id>/approve")
-@require("round.approve")
+@require(service.PERMISSIONS["approve"])
 def approve(round_id: int) -> Any:
     """A council member approves (the second approval must be another member's)."""
     return _run(
@@ -167,14 +199,15 @@ def approve(round_id: int) -> Any:
 
 
 @bp.post("/rounds/<int:round_id>/lock")
-@require("round.lock")
+@require(service.PERMISSIONS["lock"])
 def lock(round_id: int) -> Any:
     """Freeze the approved score with its inputs' hash."""
-    return _run(round_id, EmptyForm(), lambda tx, r: service.lock_round(tx, r, actor=me()), "lock")
+    form = LockForm(prefix="lock")
+    return _run(round_id, form, lambda tx, r: service.lock_round(tx, r, actor=me()), "lock")
 
 
 @bp.post("/rounds/<int:round_id>/post")
-@require("round.post")
+@require(service.PERMISSIONS["post"])
 def post(round_id: int) -> Any:
     """Record the public posting of the result."""
     form = PostForm(prefix="post")
@@ -189,7 +222,7 @@ def post(round_id: int) -> Any:
 
 
 @bp.post("/rounds/<int:round_id>/send")
-@require("round.send")
+@require(service.PERMISSIONS["send"])
 def send(round_id: int) -> Any:
     """Record the dossier sent to the recognising authority."""
     form = SendForm(prefix="send")
@@ -204,7 +237,7 @@ def send(round_id: int) -> Any:
 
 
 @bp.post("/rounds/<int:round_id>/decide")
-@require("round.decide")
+@require(service.PERMISSIONS["decide"])
 def decide(round_id: int) -> Any:
     """Record the recognising authority's decision."""
     form = DecisionForm(prefix="decide")
@@ -225,7 +258,7 @@ def decide(round_id: int) -> Any:
 
 
 @bp.post("/rounds/<int:round_id>/reopen")
-@require("round.reopen")
+@require(service.PERMISSIONS["reopen"])
 def reopen(round_id: int) -> Any:
     """Return the round to data entry, with a reason."""
     form = ReopenForm(prefix="reopen")
@@ -234,6 +267,45 @@ def reopen(round_id: int) -> Any:
         form,
         lambda tx, r: service.reopen_round(tx, r, reason=form.reason.data, actor=me()),
         "reopen",
+    )
+
+
+@bp.post("/rounds/<int:round_id>/open_survey")
+@require(service.PERMISSIONS["open_survey"])
+def open_survey(round_id: int) -> Any:
+    """Let the round's survey take answers (only before the lock)."""
+    form = ReasonForm(prefix="open_survey")
+    return _run(
+        round_id,
+        form,
+        lambda tx, r: service.open_survey(tx, r, reason=form.reason.data, actor=me()),
+        "open_survey",
+    )
+
+
+@bp.post("/rounds/<int:round_id>/close_survey")
+@require(service.PERMISSIONS["close_survey"])
+def close_survey(round_id: int) -> Any:
+    """Stop the round's survey taking answers."""
+    form = ReasonForm(prefix="close_survey")
+    return _run(
+        round_id,
+        form,
+        lambda tx, r: service.close_survey(tx, r, reason=form.reason.data, actor=me()),
+        "close_survey",
+    )
+
+
+@bp.post("/rounds/<int:round_id>/allow_provisional")
+@require(service.PERMISSIONS["allow_provisional"])
+def allow_provisional(round_id: int) -> Any:
+    """The administrator allows sending although the score used provisional rule rows."""
+    form = ReasonForm(prefix="allow_provisional")
+    return _run(
+        round_id,
+        form,
+        lambda tx, r: service.allow_provisional(tx, r, reason=form.reason.data, actor=me()),
+        "allow_provisional",
     )
 
 

@@ -21,7 +21,8 @@ from survey_app.audit import log as audit
 from survey_app.core.db import get_session
 from survey_app.core.i18n import current_language
 from survey_app.workspace import scorecard as service
-from survey_app.workspace.workflow import STAGE_LABELS, stage
+from survey_app.workspace.lifecycle import stage_label
+from survey_app.workspace.workflow import stage
 
 bp = Blueprint("scorecard", __name__, url_prefix="/rounds")
 
@@ -42,7 +43,7 @@ def show(round_id: int) -> str:
         result=result,
         rows=rows,
         full=can("criteria.read_all", user),
-        stage_label=STAGE_LABELS[stage(session, round_.id)],
+        stage_label=stage_label(stage(session, round_.id)),
         errors=service.error_messages(result),
         units={uid: names.get(lang, uid) for uid, names in UNITS.items()},
         rate_unit=lambda scale: RATE_UNITS[scale].get(lang) if scale in RATE_UNITS else "%",

@@ -185,7 +185,7 @@ def test_round_close_and_open_are_audited(app, runner, ward_with_groups):
     assert reopened.exit_code == 0, reopened.output
     assert cfw(runner, "rounds", "open", "999", "--reason", "Gia hạn khảo sát").exit_code == 2
     actions = audit_actions(app)
-    assert actions[-2:] == ["round.close", "round.open"]
+    assert actions[-2:] == ["round.close_survey", "round.open_survey"]
     with app.app_context():
         assert get_session().scalars(select(AssessmentRound.status)).one() == "open"
 

@@ -137,6 +137,9 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("rounds.send", "POST"): only(granted("round.send"), 409),
     ("rounds.decide", "POST"): only(granted("round.decide"), 409),
     ("rounds.reopen", "POST"): only(granted("round.reopen"), 409),
+    ("rounds.open_survey", "POST"): only(granted("round.open_survey"), 409),  # already open
+    ("rounds.close_survey", "POST"): only(granted("round.close_survey"), 422),  # no reason
+    ("rounds.allow_provisional", "POST"): only(granted("round.allow_provisional"), 409),
     ("rounds.history", "GET"): only(WORKSPACE, 200),
     ("dossier.pdf", "GET"): only(granted("dossier.download"), 409),
     # the yearly plan: no plan exists in this world, so ids are unknown (404)

@@ -9,10 +9,12 @@ import pytest
 from survey_app.audit import log as audit
 from survey_app.core.db import get_session, write_transaction
 from survey_app.models import AssessmentRound, CriterionValue
+from survey_app.workspace import lifecycle as rounds
 from survey_app.workspace import scorecard as scorecard_service
-from survey_app.workspace import workflow as rounds
+from survey_app.workspace import workflow
 from survey_app.workspace.criteria import WorkspaceError
 from tests.survey_app.workspace_factories import (
+    PASSING_INPUTS,
     SURVEY_INPUTS,
     advance,
     enter_everything,
@@ -71,44 +73,54 @@ def test_approval_needs_two_different_council_members(app, client, login, world)
     login("hoidong2")
     assert _post(client, world, "approve").status_code == 303
     with app.app_context():
-        assert rounds.stage(get_session(), world.round_id) == "approved"
+        assert workflow.stage(get_session(), world.round_id) == "approved"
 
 
 def test_full_workflow_to_the_decision_with_audit(app, client, login, world):
-    enter_everything(app, world)
+    enter_everything(app, world, PASSING_INPUTS)
     advance(app, world, "approved")
     login("vhxh")
-    assert _post(client, world, "lock").status_code == 303
+    unconfirmed = _post(client, world, "lock")
+    assert unconfirmed.status_code == 422 and "xác nhận" in unconfirmed.get_data(as_text=True)
+    assert _post(client, world, "lock", {"lock-confirm": "y"}).status_code == 303
     page = client.get(f"/rounds/{world.round_id}").get_data(as_text=True)
     with app.app_context():
         lock = scorecard_service.active_lock(get_session(), world.round_id)
-        assert lock is not None and lock.inputs_sha256 in page
+        assert lock is not None and lock.inputs_sha256 in page and lock.recognised
     bad = _post(client, world, "post", {"post-start": "2024-11-28", "post-days": "0"})
     assert bad.status_code == 422
+    short = _post(client, world, "post", {"post-start": "2024-11-28", "post-days": "3"})
+    assert short.status_code == 422 and "ít nhất 5 ngày" in short.get_data(as_text=True)
     assert (
         _post(client, world, "post", {"post-start": "2024-11-28", "post-days": "7"}).status_code
         == 303
     )
-    early = _post(
-        client, world, "send", {"send-sent_on": "2024-11-30", "send-letter": "12/TTr-UBND"}
-    )
+    send = {"send-sent_on": "2024-12-06", "send-letter": "12/TTr-UBND", "send-confirm": "y"}
+    provisional = _post(client, world, "send", send)
+    assert provisional.status_code == 409 and "tạm tính" in provisional.get_data(as_text=True)
+    client.post("/logout")
+    login("quantri")
+    why = {"allow_provisional-reason": "Tỉnh hướng dẫn gửi trước, đối chiếu sau"}
+    assert _post(client, world, "allow_provisional", why).status_code == 303
+    client.post("/logout")
+    login("vhxh")
+    early = _post(client, world, "send", send | {"send-sent_on": "2024-11-30"})
     assert early.status_code == 422 and "05/12/2024" in early.get_data(as_text=True)
-    sent = _post(
-        client, world, "send", {"send-sent_on": "2024-12-06", "send-letter": "12/TTr-UBND"}
-    )
-    assert sent.status_code == 303
+    assert _post(client, world, "send", send).status_code == 303
     decision = {
         "decide-number": "345/QĐ-UBND",
         "decide-date": "2024-12-20",
         "decide-authority": "Chủ tịch UBND thành phố",
         "decide-result": "yes",
+        "decide-confirm": "y",
     }
     assert _post(client, world, "decide", decision).status_code == 303
     assert _post(client, world, "decide", decision).status_code == 409
     with app.app_context():
         session = get_session()
-        flow = rounds.workflow(session, world.round_id)
+        flow = workflow.workflow(session, world.round_id)
         assert flow.stage == "decided" and flow.decision_recognised is True
+        assert flow.provisional_override_reason == why["allow_provisional-reason"]
         actions = [r.action for r in audit.history(session, "round", world.round_id)]
         assert actions == [
             "round.consolidate",
@@ -116,6 +128,7 @@ def test_full_workflow_to_the_decision_with_audit(app, client, login, world):
             "round.approve",
             "round.lock",
             "round.post",
+            "round.allow_provisional",
             "round.send",
             "round.decide",
         ]
@@ -133,11 +146,11 @@ def test_reopen_needs_a_reason_and_deactivates_the_lock(app, client, login, worl
     assert _post(client, world, "reopen", {"reopen-reason": reason}).status_code == 409
     with app.app_context():
         session = get_session()
-        assert rounds.stage(session, world.round_id) == "entering"
+        assert workflow.stage(session, world.round_id) == "entering"
         assert scorecard_service.active_lock(session, world.round_id) is None
         last = audit.history(session, "round", world.round_id)[-1]
         assert last.action == "round.reopen" and last.reason == reason
-        flow = rounds.workflow(session, world.round_id)
+        flow = workflow.workflow(session, world.round_id)
         assert flow.first_approved_by_id is None and flow.second_approved_by_id is None
     # entry is open again
     edit = client.post(
@@ -183,7 +196,7 @@ def test_a_failed_step_writes_nothing(app, world):
                 letter_number="1",
                 actor=user(session, world, "vhxh"),
             )
-        assert rounds.stage(session, round_.id) == "posted"
+        assert workflow.stage(session, round_.id) == "posted"
         assert len(audit.history(session, "round", round_.id)) == before
 
 
@@ -225,11 +238,11 @@ def test_tampered_value_after_lock_is_caught(app, world):
     with app.app_context():
         session = get_session()
         round_ = session.get(AssessmentRound, world.round_id)
-        assert rounds.verify_locked(session, round_).ok
+        assert workflow.verify_locked(session, round_).ok
         with write_transaction(session) as tx:
             row = tx.query(CriterionValue).filter_by(round_id=round_.id, key="c7.under1").one()
             row.value = 40
-        outcome = rounds.verify_locked(session, round_)
+        outcome = workflow.verify_locked(session, round_)
         assert not outcome.ok and any("c7.under1" in p for p in outcome.problems)
 
 
