@@ -9,6 +9,9 @@ from flask_wtf import CSRFProtect
 
 from survey_app.accounts import auth
 from survey_app.accounts import views as account_views
+from survey_app.admin import group_views, people_views
+from survey_app.admin import round_views as admin_round_views
+from survey_app.admin import views as admin_views
 from survey_app.core import config, db, i18n, metrics, requestlog, security
 from survey_app.core.paths import STATIC, TEMPLATES
 from survey_app.core.web import Request
@@ -42,6 +45,11 @@ BLUEPRINTS = (
     round_views.bp,
     plan_views.bp,
     dossier_views.bp,
+    admin_views.setup_bp,
+    admin_views.bp,
+    people_views.bp,
+    group_views.bp,
+    admin_round_views.bp,
 )
 
 

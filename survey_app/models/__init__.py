@@ -2,6 +2,7 @@
 
 from survey_app.models.accounts import User
 from survey_app.models.audit import AuditEntry
+from survey_app.models.council import CouncilMember, SetupCode
 from survey_app.models.criteria import CriterionEntry, CriterionValue, LockedScore, RoundWorkflow
 from survey_app.models.limits import BrowserMark, LoginThrottle, RateBucket
 from survey_app.models.plans import (
@@ -21,6 +22,7 @@ __all__ = [
     "AssessmentRound",
     "AuditEntry",
     "BrowserMark",
+    "CouncilMember",
     "CriterionEntry",
     "CriterionValue",
     "Evidence",
@@ -36,6 +38,7 @@ __all__ = [
     "ResidentialGroup",
     "Response",
     "RoundWorkflow",
+    "SetupCode",
     "User",
     "Ward",
 ]
