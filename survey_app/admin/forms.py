@@ -51,7 +51,7 @@ class WardForm(FlaskForm):
     other_name = StringField(
         _l("Tên khác, nếu không có trong danh sách"),
         validators=[Optional(), Length(max=NAME_MAX)],
-        description=_l("Ví dụ: Phường Dĩnh Kế. Để trống nếu đã chọn trong danh sách."),
+        description=_l("Chỉ dùng khi không chọn được trong danh sách. Ví dụ: Phường Dĩnh Kế."),
     )
     code = StringField(
         _l("Mã phường trong địa chỉ web"),

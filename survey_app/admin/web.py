@@ -99,14 +99,14 @@ def ward_values(form: WardForm) -> tuple[dict[str, str], list[str]]:
     province = divisions.province(int(code)) if code.isdigit() else None
     if province is None:
         errors.append(_("Hãy chọn tỉnh, thành phố."))
-    name = (form.other_name.data or "").strip()
+    # A unit chosen from the list wins; the typed name is for a unit the list lacks.
+    unit_code = form.unit_code.data or ""
     unit = None
-    if not name and province is not None:
-        unit_code = form.unit_code.data or ""
-        unit = divisions.unit(province.code, int(unit_code)) if unit_code.isdigit() else None
-        if unit is None:
-            errors.append(_("Hãy chọn xã, phường trong danh sách, hoặc ghi tên khác."))
-    name = name or (unit.name if unit else "")
+    if province is not None and unit_code.isdigit():
+        unit = divisions.unit(province.code, int(unit_code))
+    name = unit.name if unit else (form.other_name.data or "").strip()
+    if province is not None and not name:
+        errors.append(_("Hãy chọn xã, phường trong danh sách, hoặc ghi tên khác."))
     values = {
         "name": name,
         "province": province.name if province else "",
