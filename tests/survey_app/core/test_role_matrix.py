@@ -52,6 +52,8 @@ PUBLIC = frozenset(
         "static",
         "home.index",
         "home.healthz",
+        "home.readyz",
+        "metrics",
         "auth.login",
         "auth.logout",
         "public.scan",
