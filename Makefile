@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-HOST   ?= 127.0.0.1
-PORT   ?= 5000
+export HOST ?= 127.0.0.1
+export PORT ?= 5000
+DEMO   ?= 1
 
 .PHONY: install run test test-pg e2e bench lint format translations clean
 
@@ -20,9 +21,10 @@ install: $(STAMP) translations
 translations: $(STAMP)
 	@if [ -d survey_app/translations ]; then $(BIN)/pybabel -q compile -d survey_app/translations; fi
 
+# DEMO=0 make run: no demo ward; `cfw init` prints the one-time code of the /setup page.
 run: install
-	$(BIN)/cfw init
-	$(BIN)/cfw demo --if-new
+	$(BIN)/cfw init $(if $(filter 0,$(DEMO)),,--no-setup-code)
+	$(if $(filter 0,$(DEMO)),,$(BIN)/cfw demo --if-new)
 	$(BIN)/cfw serve --host $(HOST) --port $(PORT)
 
 test: install

@@ -9,7 +9,9 @@ from flask_wtf import CSRFProtect
 
 from survey_app.accounts import auth
 from survey_app.accounts import views as account_views
-from survey_app.admin import audit_views, rule_review_views, rule_views
+from survey_app.admin import audit_views, group_views, people_views, rule_review_views, rule_views
+from survey_app.admin import round_views as admin_round_views
+from survey_app.admin import views as admin_views
 from survey_app.core import config, db, i18n, metrics, requestlog, security
 from survey_app.core.paths import STATIC, TEMPLATES
 from survey_app.core.web import Request
@@ -47,6 +49,11 @@ BLUEPRINTS = (
     rule_views.bp,
     rule_review_views.bp,
     audit_views.bp,
+    admin_views.setup_bp,
+    admin_views.bp,
+    people_views.bp,
+    group_views.bp,
+    admin_round_views.bp,
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from survey_app.commands import audit, backup, db, purge, rules, server, setup, translate, users
+from survey_app.commands import council as council_commands
 from survey_app.commands import posters as poster_commands
 from survey_app.commands import rounds as rounds_commands
 from survey_app.commands import stats as stats_commands
@@ -26,6 +27,7 @@ main.add_command(backup.restore)
 main.add_command(db.db)  # `cfw db copy SQLITE_URL POSTGRES_URL`
 main.add_command(purge.purge)
 main.add_command(users.user)
+main.add_command(council_commands.council)
 main.add_command(audit.audit)
 main.add_command(survey_commands.demo)
 main.add_command(survey_commands.groups)

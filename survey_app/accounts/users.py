@@ -57,6 +57,7 @@ ROLE_LABELS = {role: RoleLabel(role) for role in ROLES}
 AUDITED_FIELDS = (
     "username",
     "display_name",
+    "position",
     "role",
     "ward_id",
     "unit",
@@ -201,7 +202,7 @@ def _check_scope(
     return ward_id, unit, group_id
 
 
-def _audit_user(
+def audit_user(
     session: Session,
     action: str,
     user: User,
@@ -267,7 +268,7 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    _audit_user(session, "user.create", user, None, actor, reason)
+    audit_user(session, "user.create", user, None, actor, reason)
     return user, password
 
 
@@ -289,7 +290,7 @@ def change_password(
     user.must_change_password = False
     user.session_version += 1
     session.flush()
-    _audit_user(session, "user.password_change", user, old, actor or user, "")
+    audit_user(session, "user.password_change", user, old, actor or user, "")
 
 
 def reset_password(session: Session, user: User, *, actor: User | None, reason: str = "") -> str:
@@ -300,7 +301,7 @@ def reset_password(session: Session, user: User, *, actor: User | None, reason: 
     user.must_change_password = True
     user.session_version += 1
     session.flush()
-    _audit_user(session, "user.password_reset", user, old, actor, reason)
+    audit_user(session, "user.password_reset", user, old, actor, reason)
     return password
 
 
@@ -331,7 +332,7 @@ def set_active(
     if not active:
         user.session_version += 1
     session.flush()
-    _audit_user(session, "user.enable" if active else "user.disable", user, old, actor, reason)
+    audit_user(session, "user.enable" if active else "user.disable", user, old, actor, reason)
 
 
 def set_role(
@@ -358,7 +359,7 @@ def set_role(
     old = audit.snapshot(user, AUDITED_FIELDS)
     user.role, user.unit, user.group_id, user.ward_id = role, unit, group_id, ward
     session.flush()
-    _audit_user(session, "user.role_change", user, old, actor, reason)
+    audit_user(session, "user.role_change", user, old, actor, reason)
 
 
 __all__ = [
@@ -367,6 +368,7 @@ __all__ = [
     "UNITS",
     "UNIT_IDS",
     "AccountError",
+    "audit_user",
     "burn_verify_time",
     "change_password",
     "create_user",

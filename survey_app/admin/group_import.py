@@ -8,6 +8,8 @@ must survive). One transaction, one audit row per change.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -33,6 +35,9 @@ from survey_app.survey import tokens
 
 if TYPE_CHECKING:
     from survey_app.models import User
+
+MAX_CSV_BYTES = 5 * 1024 * 1024  # a ward's group list is a few kilobytes
+GROUP_COLUMNS = ("name", "children", "residents")
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,3 +194,49 @@ def _plan(
     in_file = {row.name for row in valid}
     result.not_in_file = [name for name in existing if name not in in_file]
     return existing
+
+
+def parse_groups_csv(data: bytes) -> list[dict[str, Any]]:
+    """Rows of a ``name,children,residents`` CSV file, each with its line number as "row".
+
+    Accepts UTF-8 with or without the BOM Excel writes, and ';' as the separator (Excel in
+    Vietnamese and other comma-decimal locales saves CSV that way). Raises SetupError for a
+    file that is not such a table; the values are checked by `validate_group_rows`.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SetupError(
+            f"the file is not UTF-8 text (bad byte at offset {exc.start}): in Excel use "
+            "'Save As' → 'CSV UTF-8 (Comma delimited)'"
+        ) from None
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        # reader.line_num after a record is its last line: the number a spreadsheet shows.
+        records = [(reader.line_num, cells) for cells in reader]
+    except csv.Error as exc:
+        raise SetupError(f"line {reader.line_num}: not a valid CSV file ({exc})") from None
+    records = [(line, cells) for line, cells in records if any(c.strip() for c in cells)]
+    if not records:
+        raise SetupError("the file is empty: expected a header line name,children,residents")
+    header_line, header = records[0]
+    names = [clean_text(cell).lower() for cell in header]
+    while names and not names[-1]:  # spreadsheets often save trailing empty columns
+        names.pop()
+    if sorted(names) != sorted(GROUP_COLUMNS):
+        raise SetupError(
+            f"line {header_line}: the header must be name,children,residents "
+            f"(found {','.join(names) or 'nothing'})"
+        )
+    rows: list[dict[str, Any]] = []
+    errors = []
+    for line, cells in records[1:]:
+        if any(cell.strip() for cell in cells[len(names) :]):
+            errors.append(f"row {line}: {len(cells)} values, expected {len(names)}")
+            continue
+        rows.append({**dict(zip(names, cells, strict=False)), "row": line})
+    if errors:
+        raise SetupError(errors)
+    return rows

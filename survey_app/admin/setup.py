@@ -90,7 +90,7 @@ def get_ward(session: Session, code: str) -> Ward:
     return ward
 
 
-GROUP_FIELDS = ("ward_id", "name", "position", "children", "residents")
+GROUP_FIELDS = ("ward_id", "name", "position", "children", "residents", "retired")
 ROUND_FIELDS = ("ward_id", "name", "period_start", "period_end", "rule_version")
 ROUND_FIELDS += ("instrument_version", "status")
 
@@ -358,7 +358,7 @@ def create_round(
         why = _reason(reason or "rounds create", actor)
         _audit(session, "round.create", round_, None, reason=why, actor=actor)
         issued = []
-        for group in _groups_of(session, ward):
+        for group in (g for g in _groups_of(session, ward) if not g.retired):
             group_cap = (
                 cap if cap is not None else tokens.poster_cap(group.children, group.residents)
             )

@@ -8,8 +8,13 @@ from survey_app.commands.appctx import with_app
 
 
 @click.command("init")
+@click.option(
+    "--setup-code/--no-setup-code",
+    default=True,
+    help="On an empty database, print a one-time code for the /setup page (default: yes).",
+)
 @with_app
-def init() -> None:
+def init(setup_code: bool) -> None:
     """Create the instance secret, and the database or bring it to the newest schema."""
     from flask import current_app
 
@@ -41,11 +46,32 @@ def init() -> None:
         click.echo(f"Database is up to date ({after}): {url}")
     else:
         click.echo(f"Database migrated {before or 'empty'} → {after}: {url}")
+    if setup_code:
+        _print_setup_code()
+
+
+def _print_setup_code() -> None:
+    """On an empty database (no ward, no account): a one-time code for the set-up page."""
+    from flask import current_app
+
+    from survey_app.admin.first_run import issue_setup_code
+    from survey_app.core.db import get_session
+
+    code = issue_setup_code(get_session())
+    if code is None:
+        return
+    base = current_app.config["PUBLIC_BASE_URL"]
+    click.echo(f"First run: open {base}/setup and enter this one-time set-up code: {code}")
+    click.echo("(it works once, for 7 days; `cfw init` again prints a new one)")
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, envvar="HOST", help="Address to listen on."
+)
+@click.option(
+    "--port", default=5000, show_default=True, envvar="PORT", type=click.IntRange(1, 65535)
+)
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
 @click.option("--dev", is_flag=True, help="Flask's development server with reloader.")
 def serve(host: str, port: int, workers: int, dev: bool) -> None:

@@ -10,9 +10,7 @@ and the exit status is 2 (as for a usage error).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -26,8 +24,6 @@ from survey_app.commands.appctx import with_app
 from survey_app.commands.rounds import rounds
 from survey_app.commands.survey import groups
 
-MAX_CSV_BYTES = 5 * 1024 * 1024  # a ward's group list is a few kilobytes
-GROUP_COLUMNS = ("name", "children", "residents")
 Command = Callable[..., Any]
 
 
@@ -56,54 +52,6 @@ def _reported(heading: str = "nothing was written") -> Iterator[None]:
 
 
 # ----------------------------------------------------------------------------- CSV
-
-
-def parse_groups_csv(data: bytes) -> list[dict[str, Any]]:
-    """Rows of a ``name,children,residents`` CSV file, each with its line number as "row".
-
-    Accepts UTF-8 with or without the BOM Excel writes, and ';' as the separator (Excel in
-    Vietnamese and other comma-decimal locales saves CSV that way). Raises SetupError for a
-    file that is not such a table; the values are checked by `validate_group_rows`.
-    """
-    from survey_app.admin.setup import SetupError, clean_text
-
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SetupError(
-            f"the file is not UTF-8 text (bad byte at offset {exc.start}): in Excel use "
-            "'Save As' → 'CSV UTF-8 (Comma delimited)'"
-        ) from None
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        # reader.line_num after a record is its last line: the number a spreadsheet shows.
-        records = [(reader.line_num, cells) for cells in reader]
-    except csv.Error as exc:
-        raise SetupError(f"line {reader.line_num}: not a valid CSV file ({exc})") from None
-    records = [(line, cells) for line, cells in records if any(c.strip() for c in cells)]
-    if not records:
-        raise SetupError("the file is empty: expected a header line name,children,residents")
-    header_line, header = records[0]
-    names = [clean_text(cell).lower() for cell in header]
-    while names and not names[-1]:  # spreadsheets often save trailing empty columns
-        names.pop()
-    if sorted(names) != sorted(GROUP_COLUMNS):
-        raise SetupError(
-            f"line {header_line}: the header must be name,children,residents "
-            f"(found {','.join(names) or 'nothing'})"
-        )
-    rows: list[dict[str, Any]] = []
-    errors = []
-    for line, cells in records[1:]:
-        if any(cell.strip() for cell in cells[len(names) :]):
-            errors.append(f"row {line}: {len(cells)} values, expected {len(names)}")
-            continue
-        rows.append({**dict(zip(names, cells, strict=False)), "row": line})
-    if errors:
-        raise SetupError(errors)
-    return rows
 
 
 # ----------------------------------------------------------------------------- ward
@@ -224,10 +172,11 @@ def import_groups(ward_code: str, file: Path, dry_run: bool) -> None:
     from survey_app.admin import group_import
     from survey_app.core.db import get_session
 
-    if file.stat().st_size > MAX_CSV_BYTES:
-        _fail([f"{file} is larger than {MAX_CSV_BYTES // 1024 // 1024} MB"])
+    limit = group_import.MAX_CSV_BYTES
+    if file.stat().st_size > limit:
+        _fail([f"{file} is larger than {limit // 1024 // 1024} MB"])
     with _reported(f"{file.name} was not imported, nothing was written"):
-        rows = parse_groups_csv(file.read_bytes())
+        rows = group_import.parse_groups_csv(file.read_bytes())
         result = group_import.import_groups(get_session(), ward_code, rows, dry_run=dry_run)
     verb = "would be" if dry_run else "were"
     click.echo(

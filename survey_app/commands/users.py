@@ -41,6 +41,7 @@ def user() -> None:
 @click.option("--unit", help="Unit id, for unit officers (vhxh, tuphap, congan, yte, ...).")
 @click.option("--group", "group_id", type=int, help="Residential group id, for group leaders.")
 @click.option("--name", "display_name", default="", help="Full name shown on pages.")
+@click.option("--position", default="", help='Job title, e.g. "Trưởng Công an phường".')
 @with_app
 def create(
     username: str,
@@ -49,32 +50,35 @@ def create(
     unit: str | None,
     group_id: int | None,
     display_name: str,
+    position: str,
 ) -> None:
     """Create an account and print its one-time password (changed at first sign-in)."""
-    from survey_app.accounts.users import AccountError, create_user
-    from survey_app.core.db import write_transaction
+    from survey_app.admin import people
+    from survey_app.core.db import get_session
     from survey_app.models import Ward
 
-    with write_transaction() as session:
-        ward_id = None
-        if ward_code:
-            ward = session.scalars(select(Ward).where(Ward.code == ward_code)).first()
-            if ward is None:
-                raise click.ClickException(f"No ward with code {ward_code!r}.")
-            ward_id = ward.id
-        try:
-            account, password = create_user(
-                session,
-                username=username,
-                role=role,
-                display_name=display_name,
-                ward_id=ward_id,
-                unit=unit,
-                group_id=group_id,
-                reason=_cli_reason("user create"),
-            )
-        except AccountError as exc:
-            raise click.ClickException(str(exc)) from exc
+    session = get_session()
+    ward_id = None
+    if ward_code:
+        ward = session.scalars(select(Ward).where(Ward.code == ward_code)).first()
+        if ward is None:
+            raise click.ClickException(f"No ward with code {ward_code!r}.")
+        ward_id = ward.id
+    try:
+        account, password = people.create_account(
+            session,
+            username=username,
+            role=role,
+            display_name=display_name,
+            position=position,
+            ward_id=ward_id,
+            unit=unit,
+            group_id=group_id,
+            actor=None,
+            reason=_cli_reason("user create"),
+        )
+    except people.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"Created {account.username} ({account.role}).")
     click.echo(f"One-time password (shown once, must be changed at first sign-in): {password}")
 
@@ -101,15 +105,17 @@ def list_users() -> None:
 
 
 def _set_active(username: str, active: bool, reason: str) -> None:
-    from survey_app.accounts.users import AccountError, set_active
-    from survey_app.core.db import write_transaction
+    from survey_app.admin import people
+    from survey_app.core.db import get_session
 
-    with write_transaction() as session:
-        account = _find_user(session, username)
-        try:
-            set_active(session, account, active, actor=None, reason=_cli_reason(reason))
-        except AccountError as exc:
-            raise click.ClickException(str(exc)) from exc
+    session = get_session()
+    account = _find_user(session, username)
+    try:
+        people.set_account_active(
+            session, None, account.id, active, actor=None, reason=_cli_reason(reason)
+        )
+    except people.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @user.command("disable")
@@ -138,10 +144,50 @@ def enable(username: str, reason: str) -> None:
 @with_app
 def reset_password(username: str, reason: str) -> None:
     """Give an account a new one-time password (printed once); its sessions end."""
-    from survey_app.accounts.users import reset_password as reset
-    from survey_app.core.db import write_transaction
+    from survey_app.admin import people
+    from survey_app.core.db import get_session
 
-    with write_transaction() as session:
-        account = _find_user(session, username)
-        password = reset(session, account, actor=None, reason=_cli_reason(reason))
+    session = get_session()
+    account = _find_user(session, username)
+    _user, password = people.reset_account_password(
+        session, None, account.id, actor=None, reason=_cli_reason(reason)
+    )
     click.echo(f"One-time password for {username} (shown once, must be changed): {password}")
+
+
+@user.command("update")
+@click.argument("username")
+@click.option("--name", "display_name", default=None, help="Full name shown on pages.")
+@click.option("--position", default=None, help="Job title.")
+@click.option("--role", default=None, type=click.Choice(ROLES), help="A new role.")
+@click.option("--unit", default=None, help="Unit id, for unit officers.")
+@click.option("--group", "group_id", type=int, default=None, help="Group id, for leaders.")
+@reason_option
+@with_app
+def update(username: str, reason: str, **changes: object) -> None:
+    """Change an account's name, position, role, unit or group (as on the accounts page)."""
+    from survey_app.admin import people
+    from survey_app.core.db import get_session
+
+    session = get_session()
+    account = _find_user(session, username)
+    role = changes["role"] or account.role
+    keep_scope = changes["role"] is None
+    try:
+        people.update_account(
+            session,
+            None,
+            account.id,
+            display_name=changes["display_name"]
+            if changes["display_name"] is not None
+            else account.display_name,
+            position=changes["position"] if changes["position"] is not None else account.position,
+            role=role,
+            unit=changes["unit"] or (account.unit if keep_scope else None),
+            group_id=changes["group_id"] or (account.group_id if keep_scope else None),
+            actor=None,
+            reason=_cli_reason(reason),
+        )
+    except people.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Updated {account.username}.")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -23,7 +25,7 @@ class Defaults:
     CLIENT_HASH_KEY: str | None = None  # default: derived from the master secret
     USERNAME_HASH_KEY: str | None = None  # default: derived from the master secret
     DATABASE_URL: str | None = None  # default: SQLite file in the instance folder
-    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    PUBLIC_BASE_URL: str | None = None  # default: http://HOST:PORT of `make run` (below)
     SQLITE_BUSY_TIMEOUT_MS = 5000
     MAX_CONTENT_LENGTH = 64 * 1024  # a survey answer is < 4 KB; bigger bodies are refused
     BABEL_DEFAULT_LOCALE = "vi"
@@ -109,11 +111,39 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     if not app.config.get("DATABASE_URL"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'cfw.sqlite3'}"
-    app.config["PUBLIC_BASE_URL"] = app.config["PUBLIC_BASE_URL"].rstrip("/")
+    app.config["PUBLIC_BASE_URL"] = (app.config["PUBLIC_BASE_URL"] or default_base_url()).rstrip(
+        "/"
+    )
 
     if app.config["ENV_NAME"] == "production":
         check_production(app.config)
     install_keys(app)
+
+
+def default_base_url() -> str:
+    """``http://HOST:PORT`` from the environment (`make run` exports both), else 127.0.0.1:5000.
+
+    A server listening on every address (0.0.0.0) is still reached at 127.0.0.1 from this
+    machine; phones need PUBLIC_BASE_URL set to the machine's network address.
+    """
+    host = os.environ.get("HOST", "").strip() or "127.0.0.1"
+    if host in ("0.0.0.0", "::"):
+        host = "127.0.0.1"
+    port = os.environ.get("PORT", "").strip() or "5000"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def is_loopback_url(url: str) -> bool:
+    """True when ``url`` reaches this machine only (localhost, 127.x, ::1), never a phone."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _int_setting(name: str, value: str) -> int:

@@ -21,7 +21,14 @@ from survey_app.accounts.users import create_user
 from survey_app.core.db import write_transaction
 from survey_app.core.paths import EXAMPLES
 from survey_app.demo.plan import seed_plans
-from survey_app.models import AssessmentRound, ResidentialGroup, Response, User, Ward
+from survey_app.models import (
+    AssessmentRound,
+    CouncilMember,
+    ResidentialGroup,
+    Response,
+    User,
+    Ward,
+)
 from survey_app.results.counts import counts_as_flagged_sql
 from survey_app.survey import submit as survey
 from survey_app.survey import tokens
@@ -56,9 +63,22 @@ STAFF = (
     ("tuphap", "unit", "tuphap", "Công chức Tư pháp - Hộ tịch"),
     ("truonghoc", "unit", "truonghoc", "Các trường học"),
     ("doan", "unit", "doan", "Đoàn Thanh niên phường"),
-    ("hoidong", "council", None, "Thành viên Hội đồng đánh giá"),
+    ("hoidong", "council", None, "Vũ Văn Trung"),
+    ("hoidong2", "council", None, "Lê Thị Mai"),
     ("totruong1", "leader", None, "Tổ trưởng Tổ dân phố Mé"),
     ("xem", "viewer", None, "Người xem (chỉ đọc)"),
+)
+# The assessment council as the minutes print it: (name, position, place, linked account).
+# The chair signs the ward's 2024 plan; the other people are invented (demo data).
+COUNCIL = (
+    ("Vũ Văn Trung", "Phó Chủ tịch UBND phường", "chair", "hoidong"),
+    ("Nguyễn Thị Lan", "Công chức Văn hóa - Xã hội", "secretary", None),
+    ("Trần Văn Hùng", "Trưởng Công an phường", "member", None),
+    ("Lê Thị Mai", "Trạm trưởng Trạm Y tế phường", "member", "hoidong2"),
+    ("Phạm Văn Nam", "Công chức Tư pháp - Hộ tịch", "member", None),
+    ("Hoàng Thị Thu", "Hiệu trưởng Trường Tiểu học Dĩnh Kế", "member", None),
+    ("Đỗ Minh Tuấn", "Bí thư Đoàn Thanh niên phường", "member", None),
+    ("Ngô Thị Hạnh", "Chủ tịch Ủy ban MTTQ Việt Nam phường", "member", None),
 )
 SAMPLE_COMMENTS = (
     "Cần thêm sân chơi cho trẻ em trong tổ.",
@@ -148,8 +168,9 @@ def build_demo(
             token = tokens.new_token(session, group, round_, cap, reason="cfw demo")
             token_ids.append(token.id)
             result.links.append((group.name, tokens.survey_url(base_url, token.token)))
+        accounts = {}
         for username, role, unit, display in STAFF:
-            _user, password = create_user(
+            accounts[username], password = create_user(
                 session,
                 username=username,
                 role=role,
@@ -161,6 +182,18 @@ def build_demo(
                 reason="cfw demo",
             )
             result.accounts.append((username, role, password))
+        for order, (name, position, place, username) in enumerate(COUNCIL, start=1):
+            linked = accounts[username].id if username else None
+            session.add(
+                CouncilMember(
+                    ward_id=ward.id,
+                    name=name,
+                    position=position,
+                    council_role=place,
+                    order=order,
+                    user_id=linked,
+                )
+            )
         officer = next(
             u
             for u in session.scalars(select(User).where(User.ward_id == ward.id))

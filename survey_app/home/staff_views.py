@@ -19,6 +19,11 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 # Each line is shown only to roles holding its permission (survey_app/data/permissions.toml),
 # so the page never promises something the user cannot open.
 LINKS = (
+    (
+        "admin.ward",
+        "admin.index",
+        _l("Quản trị phường: thông tin, tổ dân phố, đợt đánh giá, tài khoản, Hội đồng"),
+    ),
     ("posters.manage", "posters.index", _l("Áp phích, mã QR và phiếu giấy của các tổ")),
     (
         "groups.see_own",

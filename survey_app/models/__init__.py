@@ -2,6 +2,7 @@
 
 from survey_app.models.accounts import User
 from survey_app.models.audit import AuditEntry
+from survey_app.models.council import CouncilMember, SetupCode
 from survey_app.models.criteria import CriterionEntry, CriterionValue, LockedScore, RoundWorkflow
 from survey_app.models.jobs import PosterJob
 from survey_app.models.limits import BrowserMark, LoginThrottle, RateBucket
@@ -23,6 +24,7 @@ __all__ = [
     "AssessmentRound",
     "AuditEntry",
     "BrowserMark",
+    "CouncilMember",
     "CriterionEntry",
     "CriterionValue",
     "Evidence",
@@ -42,6 +44,7 @@ __all__ = [
     "RuleReview",
     "RuleReviewRow",
     "RuleVersion",
+    "SetupCode",
     "User",
     "Ward",
 ]

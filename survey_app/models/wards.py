@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.core.db import Base
@@ -59,6 +59,8 @@ class ResidentialGroup(Base):
     position: Mapped[int] = mapped_column(default=0)
     children: Mapped[int] = mapped_column(default=0)  # aged 10-15, the children's audience
     residents: Mapped[int] = mapped_column(default=0)  # aged 16 and over
+    # A retired group gets no new posters and is hidden from new work; its answers stay.
+    retired: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     ward: Mapped[Ward] = relationship(back_populates="groups")
     tokens: Mapped[list[PosterToken]] = relationship(back_populates="group")

@@ -28,6 +28,7 @@ from flask import (
 
 from assessment import Instrument, InstrumentError, load_instrument
 from survey_app.accounts.auth import can, require, require_group
+from survey_app.core.config import is_loopback_url
 from survey_app.core.db import get_session
 from survey_app.core.i18n import _, _l
 from survey_app.core.web import download
@@ -102,8 +103,14 @@ def pick(round_id: int) -> str:
     """Choose the group (and the audience to start with) once."""
     _user, round_ = staff_round(round_id)
     groups = sorted(round_.ward.groups, key=lambda g: (g.position, g.id))
+    base = current_app.config["PUBLIC_BASE_URL"]
     return render_template(
-        "posters/paper_pick.html", round=round_, groups=groups, instrument=_instrument(round_)
+        "posters/paper_pick.html",
+        round=round_,
+        groups=groups,
+        instrument=_instrument(round_),
+        base_url=base,
+        loopback=is_loopback_url(base),
     )
 
 

@@ -30,6 +30,7 @@ from flask import (
 
 from survey_app.accounts.auth import current_user, require, require_group
 from survey_app.accounts.scope import me, round_or_404, rounds_of
+from survey_app.core.config import is_loopback_url
 from survey_app.core.db import get_session
 from survey_app.core.forms import EmptyForm
 from survey_app.core.i18n import _
@@ -87,6 +88,7 @@ def round_page(round_id: int) -> str:
     """Every group of the round with links to its poster, plus the batch downloads."""
     _user, round_ = staff_round(round_id)
     groups = poster_service.round_groups(get_session(), round_)
+    base = current_app.config["PUBLIC_BASE_URL"]
     return render_template(
         "posters/round.html",
         round=round_,
@@ -94,6 +96,8 @@ def round_page(round_id: int) -> str:
         form=EmptyForm(),
         sizes=SIZES,
         locales=LOCALES,
+        base_url=base,
+        loopback=is_loopback_url(base),
     )
 
 
@@ -131,6 +135,14 @@ def start_all(round_id: int) -> Any:
     if not EmptyForm().validate_on_submit():
         abort(400)
     base = current_app.config["PUBLIC_BASE_URL"]
+    if is_loopback_url(base) and request.form.get("confirm_loopback") != "yes":
+        return problem(
+            _(
+                "Địa chỉ gốc %(url)s chỉ mở được trên máy chủ: điện thoại không quét được các "
+                "mã QR này. Hãy đặt PUBLIC_BASE_URL, hoặc đánh dấu ô xác nhận nếu chỉ in thử.",
+                url=base,
+            )
+        )
     try:
         posters, skipped = poster_service.round_posters(
             get_session(), round_id, base_url=base, locale=lang

@@ -28,6 +28,7 @@ def test_demo_then_groups_list_json(app, runner):
         "truonghoc",
         "doan",
         "hoidong",
+        "hoidong2",
         "totruong1",
         "xem",
     ):

@@ -64,6 +64,7 @@ PUBLIC = frozenset(
         "public.another",
         "results.ward",
         "results.group",
+        "first_run.setup_page",  # only on an empty database, guarded by the one-time code
     }
 )
 SIGNED_IN = frozenset({"staff.index", "auth.change_password"})
@@ -94,6 +95,13 @@ DASHBOARD = granted("survey.dashboard")
 POSTERS = granted("posters.manage")
 PAPER = granted("paper.enter")
 RULES = granted("rules.manage")
+WARD_ADMIN = granted("admin.ward")
+GROUPS_ADMIN = granted("admin.groups")
+ROUNDS_ADMIN = granted("admin.rounds")
+PEOPLE_ADMIN = granted("admin.people")
+COUNCIL_ADMIN = granted("admin.council")
+# Routes whose <action> is a fixed choice: the one the matrix takes.
+ACTIONS = {"admin_groups.retire": "retire", "admin_rounds.set_status": "close"}
 # Who may enter c7's figures (the health station's): every unit's editors, and its own unit.
 EDITORS = (
     *granted("criteria.edit_all"),
@@ -203,6 +211,37 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("audit_log.index", "GET"): only(granted("audit.browse"), 200),
     ("audit_log.verify", "GET"): only(granted("audit.browse"), 200),
     ("audit_log.head", "GET"): only(granted("audit.browse"), 200),
+    # first run: the database has accounts, so the set-up page is closed for good
+    ("first_run.setup_page", "GET"): everyone(302),
+    ("first_run.setup_page", "POST"): everyone(409),
+    # administration (an empty form → 422; an unknown account, group or member → 404)
+    ("admin.index", "GET"): only(WARD_ADMIN, 200),
+    ("admin.ward_home", "GET"): only(WARD_ADMIN, 200),
+    ("admin.ward_edit", "GET"): only(WARD_ADMIN, 200),
+    ("admin.ward_edit", "POST"): only(WARD_ADMIN, 422),
+    ("admin_groups.index", "GET"): only(GROUPS_ADMIN, 200),
+    ("admin_groups.index", "POST"): only(GROUPS_ADMIN, 422),
+    ("admin_groups.edit", "GET"): only(GROUPS_ADMIN, 200),
+    ("admin_groups.edit", "POST"): only(GROUPS_ADMIN, 422),
+    ("admin_groups.retire", "POST"): only(GROUPS_ADMIN, 422),
+    ("admin_groups.import_page", "GET"): only(GROUPS_ADMIN, 200),
+    ("admin_groups.import_page", "POST"): only(GROUPS_ADMIN, 422),
+    ("admin_groups.import_confirm", "POST"): only(GROUPS_ADMIN, 400),
+    ("admin_rounds.index", "GET"): only(ROUNDS_ADMIN, 200),
+    ("admin_rounds.index", "POST"): only(ROUNDS_ADMIN, 422),
+    ("admin_rounds.set_status", "POST"): only(ROUNDS_ADMIN, 422),
+    ("admin_rounds.links", "GET"): only(ROUNDS_ADMIN, 200),
+    ("admin_people.index", "GET"): only(PEOPLE_ADMIN, 200),
+    ("admin_people.create", "GET"): only(PEOPLE_ADMIN, 200),
+    ("admin_people.create", "POST"): only(PEOPLE_ADMIN, 422),
+    ("admin_people.edit", "GET"): only(PEOPLE_ADMIN, 404),
+    ("admin_people.edit", "POST"): only(PEOPLE_ADMIN, 404),
+    ("admin_people.account_action", "POST"): only(PEOPLE_ADMIN, 404),
+    ("admin_people.council_index", "GET"): only(COUNCIL_ADMIN, 200),
+    ("admin_people.council_index", "POST"): only(COUNCIL_ADMIN, 422),
+    ("admin_people.council_edit", "GET"): only(COUNCIL_ADMIN, 404),
+    ("admin_people.council_edit", "POST"): only(COUNCIL_ADMIN, 404),
+    ("admin_people.council_remove", "POST"): only(COUNCIL_ADMIN, 404),
     # last: signing out ends the session the rows above use
     ("auth.logout", "POST"): everyone(302),
 }
@@ -218,7 +257,7 @@ def _routes(app: Flask) -> list[tuple[str, str, str]]:
     return sorted(found, key=lambda item: item[0] == "auth.logout")
 
 
-def _url(app: Flask, endpoint: str, round_id: int, group_id: int) -> str:
+def _url(app: Flask, endpoint: str, round_id: int, group_id: int, ward_id: int) -> str:
     values = {
         "round_id": round_id,
         "section_id": "c7",
@@ -229,6 +268,7 @@ def _url(app: Flask, endpoint: str, round_id: int, group_id: int) -> str:
         "token_id": 999999,
         "job_id": "unknown-job",
         "action": "pause",
+        "ward_id": ward_id,  # the test ward (an admin without a ward administers it)
     }
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
@@ -239,6 +279,8 @@ def _url(app: Flask, endpoint: str, round_id: int, group_id: int) -> str:
             name: values.get(name, 999999 if _is_int(rule, name) else "unknown")
             for name in rule.arguments
         }
+        if endpoint in ACTIONS:
+            args["action"] = ACTIONS[endpoint]
         url = url_for(endpoint, **args)
     if endpoint == "rounds.history":
         url += f"?entity=round&id={round_id}"
@@ -281,7 +323,7 @@ def test_role_matrix(app, make_user, role):
         expected = EXPECTED.get((endpoint, method))
         if expected is None and not DUMP:
             continue  # reported by test_every_route_is_classified
-        url = _url(app, endpoint, world.round_id, group_id)
+        url = _url(app, endpoint, world.round_id, group_id, world.ward_id)
         try:
             response = client.open(url, method=method)
         except Exception as exc:  # a crash is a wrong cell too; keep checking the others

@@ -102,8 +102,8 @@ def test_council_accounts_print_as_people_never_as_logins_or_roles(app):
         with write_transaction(session) as tx:
             tx.add(
                 User(
-                    username="hd2",
-                    display_name="Lê Thị Mai",
+                    username="hd3",
+                    display_name="Thành viên Hội đồng đánh giá",
                     password_hash="x",
                     role="council",
                     ward_id=ward.id,
@@ -111,8 +111,9 @@ def test_council_accounts_print_as_people_never_as_logins_or_roles(app):
             )
         members = council_members(session, ward.id)
         data = build_dossier_data(session, session.get(AssessmentRound, result.round_id), "vi")
-    # The demo's "hoidong" account is named after its role: left out, never printed.
-    assert [m.name for m in members] == ["Lê Thị Mai"]
+    # An account named after its role ("hd3") is left out, never printed; the demo's two
+    # council accounts carry people's names.
+    assert [m.name for m in members] == ["Vũ Văn Trung", "Lê Thị Mai"]
     assert all(not looks_like_role(m.name) for m in data.council.members)
     assert looks_like_role("Thành viên Hội đồng đánh giá") and not looks_like_role("Vũ Văn Trung")
     text = " ".join(
