@@ -26,7 +26,8 @@ from survey_app.core.i18n import _
 from survey_app.models import AssessmentRound, Ward
 from survey_app.posters import data as poster_data
 from survey_app.survey import tokens
-from survey_app.workspace.workflow import STAGE_LABELS, stage
+from survey_app.workspace.lifecycle import stage_label
+from survey_app.workspace.workflow import stage
 
 bp = Blueprint("admin_rounds", __name__, url_prefix="/admin/wards/<int:ward_id>")
 
@@ -52,7 +53,7 @@ def _page(ward: Ward, form: RoundForm, errors: list[str] | None = None) -> str:
         "admin/rounds.html",
         ward=ward,
         rounds=found,
-        stages={r.id: STAGE_LABELS[stage(session, r.id)] for r in found},
+        stages={r.id: stage_label(stage(session, r.id)) for r in found},
         form=form,
         status=StatusForm(formdata=None),
         errors=errors or [],

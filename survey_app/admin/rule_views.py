@@ -22,12 +22,12 @@ from wtforms.validators import DataRequired, Length
 from assessment import RuleError, RuleSet, RuleSetError
 from survey_app.accounts.auth import require
 from survey_app.accounts.scope import current_round, me, round_or_404, rounds_of
+from survey_app.admin import rule_table, rule_use
 from survey_app.admin.rule_review import draft
 from survey_app.core.db import get_session, write_transaction
 from survey_app.core.i18n import _, _l
 from survey_app.core.security import error_response
 from survey_app.models import RuleVersion
-from survey_app.rulesets import rule_table, rule_use
 from survey_app.rulesets import store as rule_store
 from survey_app.workspace.workflow import stage
 
