@@ -2,17 +2,20 @@
 
 Two wards: ward A ("test-ward", one account of each role, its administrator bound to it) and
 ward B ("test-survey": groups, a round, poster tokens, a flagged answer, a poster job, an
-audited account), whose names carry the marker "Zeta-B". Each role of ward A opens every
-route of ``app.url_map`` that takes an id with ward B's ids (in the path, or in the query
-string where a route reads one there) and the audit history of each of ward B's things. The
-answer must be a refusal (403, or 302 to sign-in for an anonymous visitor), the same answer as
-for an id that does not exist (so ids of other wards are never confirmed), 404 whenever the
-role holds the route's permission, and nothing of ward B in the body. Public routes (the
-survey and the public results) are public by design and not walked here.
+audited account, a yearly plan with an activity and its evidence), whose names carry the
+marker "Zeta-B". Each role of ward A opens every route of ``app.url_map`` that takes an id
+with ward B's ids (in the path, or in the query string where a route reads one there) and
+the audit history of each of ward B's things. The answer must be a refusal (403, or 302 to
+sign-in for an anonymous visitor), the same answer as for an id that does not exist (so ids
+of other wards are never confirmed), 404 whenever the role holds the route's permission, and
+nothing of ward B in the body. A route with an ``*_id`` placeholder this test has no ward-B
+id for fails it. Public routes (the survey and the public results) are public by design and
+not walked here.
 """
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +25,15 @@ from sqlalchemy import func, select
 
 from survey_app.core.db import get_session, write_transaction
 from survey_app.core.permissions import has
-from survey_app.models import AssessmentRound, ResidentialGroup, Response, User, Ward
+from survey_app.models import (
+    AssessmentRound,
+    Evidence,
+    Plan,
+    ResidentialGroup,
+    Response,
+    User,
+    Ward,
+)
 from survey_app.posters import jobs as poster_jobs
 from survey_app.workspace.round_views import WARD_ENTITIES
 from tests.survey_app.route_tools import fill_rule, is_public, sign_in
@@ -31,11 +42,17 @@ from tests.survey_app.survey_factories import make_survey
 from tests.survey_app.workspace_factories import add_round
 
 MARKER = "Zeta-B"
-ID_NAMES = frozenset({"round_id", "group_id", "token_id", "response_id", "job_id"})
-MISSING = {"round_id": 999999, "group_id": 999999, "token_id": 999999, "response_id": 999999}
-WORDS = {"section_id": "c1", "audience": "child", "action": "pause", "filename": "css/app.css"}
+# Placeholders that are words, not ids (every other "*_id" placeholder must get a ward-B id).
+WORDS = {
+    "section_id": "c1",
+    "audience": "child",
+    "action": "pause",
+    "filename": "css/app.css",
+    "key": "preamble",
+}
 ROLES = ("anonymous", "admin", "vhxh", "unit", "council", "leader", "viewer")
 BASE = "http://localhost"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @dataclass
@@ -70,8 +87,20 @@ def _two_wards(app: Flask, make_user: Any) -> TwoWards:
     assert changed.status_code == 303
     page = client.get(f"/rounds/{survey.round_id}/posters").get_data(as_text=True)
     assert MARKER in page  # ward B's own staff see ward B: the marker would be caught
+    made = client.post("/plan/new", data={"year": 2025, "source": "template"})
+    assert made.status_code == 303, made.get_data(as_text=True)[:300]
+    plan_id = int(made.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
+    with app.app_context():
+        activity_id = get_session().get(Plan, plan_id).activities[0].id
+    upload = client.post(
+        f"/plan/activities/{activity_id}/evidence",
+        data={"file": (io.BytesIO(PNG), "zeta-b.png"), "caption": MARKER},
+        content_type="multipart/form-data",
+    )
+    assert upload.status_code == 303, upload.get_data(as_text=True)[:300]
     with app.app_context():
         response_id = get_session().scalar(select(func.max(Response.id)))
+        evidence_id = get_session().scalar(select(func.max(Evidence.id)))
         job = poster_jobs.start_job(  # no poster to draw: the job fails, its state stays
             app.instance_path,
             [],
@@ -95,6 +124,9 @@ def _two_wards(app: Flask, make_user: Any) -> TwoWards:
         "token_id": survey.token_ids[0],
         "response_id": response_id,
         "job_id": job.id,
+        "plan_id": plan_id,
+        "activity_id": activity_id,
+        "evidence_id": evidence_id,
     }
     return TwoWards(
         a_round=add_round(app, a_ward, "Năm 2024", 2024),
@@ -110,13 +142,16 @@ def _two_wards(app: Flask, make_user: Any) -> TwoWards:
 
 def _cases(app: Flask, world: TwoWards) -> list[tuple[str, str, str, str]]:
     """(endpoint, method, URL with ward B's ids, the same URL with ids that do not exist)."""
-    missing = MISSING | {"job_id": "no-such-job"}
+    missing = dict.fromkeys(world.b, 999999) | {"job_id": "no-such-job"}
     found = []
     for rule in app.url_map.iter_rules():
         if is_public(rule.endpoint) or rule.endpoint in ("static", "results.ward", "results.group"):
             continue
-        if not rule.arguments & ID_NAMES:
+        ids = {name for name in rule.arguments if name.endswith("_id") and name not in WORDS}
+        if not ids:
             continue
+        unknown = ids - set(world.b)
+        assert not unknown, f"{rule.rule}: give ward B a value for {sorted(unknown)} here"
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             other = fill_rule(rule.rule, WORDS | world.b)
             absent = fill_rule(rule.rule, WORDS | missing)
