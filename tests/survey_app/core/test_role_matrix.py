@@ -206,6 +206,8 @@ def _url(app: Flask, endpoint: str, round_id: int, group_id: int) -> str:
         "token_id": 999999,
         "job_id": "unknown-job",
         "action": "pause",
+        "kind": "plan",
+        "fmt": "pdf",
     }
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():

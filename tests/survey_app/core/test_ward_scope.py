@@ -49,6 +49,8 @@ WORDS = {
     "action": "pause",
     "filename": "css/app.css",
     "key": "preamble",
+    "kind": "plan",
+    "fmt": "pdf",
 }
 ROLES = ("anonymous", "admin", "vhxh", "unit", "council", "leader", "viewer")
 BASE = "http://localhost"
@@ -102,15 +104,16 @@ def _two_wards(app: Flask, make_user: Any) -> TwoWards:
         response_id = get_session().scalar(select(func.max(Response.id)))
         evidence_id = get_session().scalar(select(func.max(Evidence.id)))
         job = poster_jobs.start_job(  # no poster to draw: the job fails, its state stays
-            app.instance_path,
+            get_session(),
             [],
             page_size="A4",
             allowed_base_url=BASE,
             ward_id=survey.ward_id,
             round_id=survey.round_id,
-            user_id=b_user,
+            actor=get_session().get(User, b_user),
         )
     poster_jobs.wait(job.id)
+    assert client.get(f"/posters/jobs/{job.id}").status_code == 200  # ward B sees its job
     leader = make_user("a-leader", role="leader")
     for role in ("vhxh", "unit", "council", "viewer"):
         make_user(f"a-{role}", role=role, **({"unit": "yte"} if role == "unit" else {}))
