@@ -150,9 +150,10 @@ def can(permission: str, user: User | None = None) -> bool:
 
 
 def require_same_ward(user: User | None, ward_id: int | None) -> None:
-    """Abort with 403 unless ``user`` may work on ``ward_id`` (see `can_access_ward`)."""
+    """Abort with 404 unless ``user`` may work on ``ward_id`` (see `can_access_ward`): another
+    ward's object answers like one that does not exist (prefer the lookups of accounts/scope)."""
     if not can_access_ward(user, ward_id):
-        abort(403)
+        abort(404)
 
 
 def require_group(user: User | None, group_id: int) -> None:

@@ -20,8 +20,8 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from assessment import load_rules
-from survey_app.accounts.auth import require, require_same_ward
-from survey_app.accounts.scope import me
+from survey_app.accounts.auth import require
+from survey_app.accounts.scope import me, scoped_or_404
 from survey_app.core.db import get_session, write_transaction
 from survey_app.core.i18n import _, current_language
 from survey_app.core.permissions import has
@@ -48,7 +48,7 @@ def _plan_or_404(plan_id: int) -> Plan:
     plan = get_session().get(Plan, plan_id) if 0 < plan_id <= MAX_ID else None
     if plan is None:
         abort(404)
-    require_same_ward(me(), plan.ward_id)
+    scoped_or_404(plan)  # another ward's plan: 404, as if it did not exist
     return plan
 
 
@@ -56,7 +56,7 @@ def _activity_or_404(activity_id: int) -> PlanActivity:
     activity = get_session().get(PlanActivity, activity_id) if 0 < activity_id <= MAX_ID else None
     if activity is None:
         abort(404)
-    require_same_ward(me(), activity.plan.ward_id)
+    scoped_or_404(activity, activity.plan.ward_id)
     return activity
 
 
@@ -322,7 +322,7 @@ def evidence_file(evidence_id: int) -> Any:
     item = session.get(Evidence, evidence_id) if 0 < evidence_id <= MAX_ID else None
     if item is None:
         abort(404)
-    require_same_ward(me(), item.activity.plan.ward_id)
+    scoped_or_404(item, item.activity.plan.ward_id)
     stored = session.get(EvidenceFile, item.sha256)
     assert stored is not None  # a foreign key
     return download(stored.data, item.filename, stored.content_type)

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from survey_app.accounts.auth import can, current_user, require, require_group, require_same_ward
-from survey_app.accounts.scope import current_round, me
+from survey_app.accounts.auth import can, current_user, require
+from survey_app.accounts.scope import current_round, group_or_404, me
 from survey_app.core.db import get_session
 from survey_app.models import AssessmentRound, ResidentialGroup
 from survey_app.posters.data import LOCALES, SIZES, PosterError, short_url
@@ -45,12 +45,7 @@ def _round(group: ResidentialGroup) -> AssessmentRound | None:
 @require("leader.page")
 def group(group_id: int) -> str:
     """Download the poster and paper form, see progress, copy the link for the group's chat."""
-    user = current_user()
-    require_group(user, group_id)  # before anything is looked up: no existence leak
-    group_ = get_session().get(ResidentialGroup, group_id)
-    if group_ is None:
-        abort(404)
-    require_same_ward(user, group_.ward_id)
+    group_ = group_or_404(group_id)  # another group: 403 before any lookup; another ward: 404
     round_ = _round(group_)
     url = printed = None
     progress = []

@@ -27,7 +27,8 @@ from flask import (
 )
 
 from assessment import Instrument, InstrumentError, load_instrument
-from survey_app.accounts.auth import can, require, require_group
+from survey_app.accounts.auth import can, require
+from survey_app.accounts.scope import group_or_404
 from survey_app.core.config import is_loopback_url
 from survey_app.core.db import get_session
 from survey_app.core.i18n import _, _l
@@ -62,10 +63,7 @@ def _group(round_: AssessmentRound, raw: str | None) -> ResidentialGroup:
     """The group named by a query argument: 400 malformed, 404 not in the round's ward."""
     if not raw or not raw.isdigit():
         abort(problem(_("Hãy chọn tổ dân phố."), 400))
-    group = get_session().get(ResidentialGroup, int(raw))
-    if group is None or group.ward_id != round_.ward_id:
-        abort(404)
-    return group
+    return group_or_404(int(raw), round_)
 
 
 @bp.get("/<int:round_id>/paper/<audience>.pdf")
@@ -82,7 +80,6 @@ def form_pdf(round_id: int, audience: str) -> Any:
     group = None
     if raw is not None:
         group = _group(round_, raw)
-        require_group(user, group.id)
     elif own_group_only:
         abort(403)
 

@@ -17,9 +17,10 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from sqlalchemy import select
 
 from survey_app.accounts.auth import require
+from survey_app.accounts.scope import group_or_404, token_or_404
 from survey_app.core.db import get_session
 from survey_app.core.i18n import _
-from survey_app.models import AssessmentRound, PosterToken, ResidentialGroup
+from survey_app.models import AssessmentRound, PosterToken
 from survey_app.posters import data as poster_service
 from survey_app.posters.forms import TokenCapForm, TokenChangeForm, TokenCreateForm
 from survey_app.posters.views import staff_round
@@ -78,9 +79,7 @@ def change(round_id: int, token_id: int, action: str) -> Any:
     user, round_ = staff_round(round_id)
     if action not in (*ACTIONS, "rotate", "cap"):
         abort(404)
-    token = get_session().get(PosterToken, token_id)
-    if token is None or token.round_id != round_.id:
-        abort(404)
+    token_or_404(token_id, round_)
     form = TokenCapForm() if action == "cap" else TokenChangeForm()
     if not form.validate_on_submit():
         return _page(round_, error=_form_error(form) or _("Biểu mẫu đã hết hạn."), code=400)
@@ -106,9 +105,7 @@ def create(round_id: int, group_id: int) -> Any:
     """Issue a token for a group that has no live one (a revoked poster is replaced)."""
     user, round_ = staff_round(round_id)
     session = get_session()
-    group = session.get(ResidentialGroup, group_id)
-    if group is None or group.ward_id != round_.ward_id:
-        abort(404)
+    group = group_or_404(group_id, round_)
     form = TokenCreateForm()
     if not form.validate_on_submit():
         return _page(round_, error=_form_error(form) or _("Biểu mẫu đã hết hạn."), code=400)

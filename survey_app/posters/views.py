@@ -28,14 +28,14 @@ from flask import (
     url_for,
 )
 
-from survey_app.accounts.auth import current_user, require, require_group
-from survey_app.accounts.scope import me, round_or_404, rounds_of
+from survey_app.accounts.auth import require
+from survey_app.accounts.scope import group_or_404, me, round_or_404, rounds_of, scoped_or_404
 from survey_app.core.config import is_loopback_url
 from survey_app.core.db import get_session
 from survey_app.core.forms import EmptyForm
 from survey_app.core.i18n import _
 from survey_app.core.web import download
-from survey_app.models import AssessmentRound, ResidentialGroup, User
+from survey_app.models import AssessmentRound, User
 from survey_app.posters import data as poster_service
 from survey_app.posters import jobs as poster_jobs
 from survey_app.posters.data import LOCALES, SIZES, PosterError
@@ -105,13 +105,10 @@ def round_page(round_id: int) -> str:
 @require("posters.group_poster")
 def group_poster(round_id: int, group_id: int) -> Any:
     """One group's poster as a one-page PDF (a leader: only their own group)."""
-    user, round_ = staff_round(round_id)
-    require_group(user, group_id)
+    _user, round_ = staff_round(round_id)
+    group = group_or_404(group_id, round_)
     size, lang = choice("size", SIZES), choice("lang", LOCALES)
     session = get_session()
-    group = session.get(ResidentialGroup, group_id)
-    if group is None or group.ward_id != round_.ward_id:
-        abort(404)
     base = current_app.config["PUBLIC_BASE_URL"]
     try:
         posters, _skipped = poster_service.round_posters(
@@ -166,11 +163,7 @@ def start_all(round_id: int) -> Any:
 
 def _job(job_id: str) -> poster_jobs.JobState:
     """A job of the user's ward, or 404 (another ward's job is not even confirmed to exist)."""
-    job = poster_jobs.read_job(get_session(), job_id)
-    user = current_user()
-    if job is None or user is None or (user.ward_id is not None and user.ward_id != job.ward_id):
-        abort(404)
-    return job
+    return scoped_or_404(poster_jobs.read_job(get_session(), job_id))
 
 
 @bp.get("/posters/jobs/<job_id>")

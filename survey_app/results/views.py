@@ -21,13 +21,12 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 
 from assessment import Hidden
 from survey_app.accounts.auth import can, current_user, require
-from survey_app.accounts.scope import current_round, me, round_or_404
+from survey_app.accounts.scope import current_round, me, response_or_404, round_or_404
 from survey_app.core import charts
 from survey_app.core.db import get_session
 from survey_app.core.i18n import _, current_language
 from survey_app.core.security import MAX_ID, error_response
 from survey_app.core.web import download
-from survey_app.models import Response as ResponseRow
 from survey_app.results import exports as survey_exports
 from survey_app.results import review
 from survey_app.results.counts import FLAG_NAMES, REVIEW_VIEWS, flagged_responses, rule_counts
@@ -156,9 +155,7 @@ def review_action(round_id: int, response_id: int) -> Any:
     round_ = round_or_404(round_id)
     if not review.may_review(current_user(), round_.ward_id):
         abort(403)
-    found = get_session().get(ResponseRow, response_id) if 0 < response_id <= MAX_ID else None
-    if found is None or found.round_id != round_.id:
-        abort(404)
+    response_or_404(response_id, round_)
     form = ReviewForm()
     if not form.validate_on_submit():
         problems = [str(e) for errors in form.errors.values() for e in errors]

@@ -19,7 +19,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from survey_app.accounts.auth import can, can_read_unit, require, require_same_ward
+from survey_app.accounts.auth import can, can_access_ward, can_read_unit, require
 from survey_app.accounts.scope import me, round_or_404, rounds_of
 from survey_app.audit import log as audit
 from survey_app.core.db import get_session, write_transaction
@@ -358,7 +358,8 @@ def _require_entity_in_ward(user: User, entity: str, entity_id: str) -> None:
     if not entity_id.isdigit() or int(entity_id) > 2**31 - 1:  # ids are 32-bit on PostgreSQL
         abort(404)
     if entity in ENTITY_MODELS:
-        require_same_ward(user, _entity_ward(entity, int(entity_id)))
+        if not can_access_ward(user, _entity_ward(entity, int(entity_id))):
+            abort(404)  # another ward's thing answers like one that does not exist
         return
     wards = set(
         get_session().scalars(
@@ -370,7 +371,7 @@ def _require_entity_in_ward(user: User, entity: str, entity_id: str) -> None:
     if not wards:
         abort(404)
     if wards != {user.ward_id}:
-        abort(403)
+        abort(404)
 
 
 @bp.get("/audit/history")

@@ -269,6 +269,8 @@ def _url(app: Flask, endpoint: str, round_id: int, group_id: int, ward_id: int) 
         "job_id": "unknown-job",
         "action": "pause",
         "ward_id": ward_id,  # the test ward (an admin without a ward administers it)
+        "kind": "plan",
+        "fmt": "pdf",
     }
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
@@ -291,14 +293,15 @@ def test_every_route_is_public_signed_in_or_guarded_by_a_permission(app):
     unguarded, wrongly_guarded = [], []
     for rule in app.url_map.iter_rules():
         permission = getattr(app.view_functions[rule.endpoint], "cfw_permission", None)
-        open_route = rule.endpoint in PUBLIC or rule.endpoint in SIGNED_IN
+        open_route = rule.endpoint in PUBLIC | SIGNED_IN
         if permission is None and not open_route:
             unguarded.append(rule.endpoint)
         if permission is not None and open_route:
             wrongly_guarded.append(rule.endpoint)
     assert not unguarded, f"routes without a permission (use auth.require): {sorted(unguarded)}"
     assert not wrongly_guarded, f"listed as open but guarded: {sorted(wrongly_guarded)}"
-    assert not (PUBLIC | SIGNED_IN) - set(app.view_functions), "stale open-route names"
+    stale = (PUBLIC | SIGNED_IN) - set(app.view_functions)
+    assert not stale, f"open-route names of no route: {sorted(stale)}"
 
 
 def test_every_route_is_classified(app):

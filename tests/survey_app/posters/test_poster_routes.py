@@ -120,11 +120,11 @@ def test_other_roles_and_wards_cannot_print(client, setup, make_user, login):
     assert client.get(f"/rounds/{setup.round_id}/posters").status_code == 403
     assert client.get(f"/rounds/{setup.round_id}/posters/qr.zip").status_code == 403
     client.post("/logout")
-    make_user("other", role="vhxh")  # another ward ("test-ward")
+    make_user("other", role="vhxh")  # another ward ("test-ward"): its round is not found
     login("other")
-    assert client.get(f"/rounds/{setup.round_id}/posters").status_code == 403
+    assert client.get(f"/rounds/{setup.round_id}/posters").status_code == 404
     url = f"/rounds/{setup.round_id}/posters/{setup.group_ids[0]}.pdf"
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404
 
 
 def test_round_page_lists_every_group(client, setup, staff):

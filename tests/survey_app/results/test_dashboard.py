@@ -48,12 +48,12 @@ def test_leaders_and_unit_officers_get_403(client, make_user, login, setup, role
     assert client.get(f"/rounds/{setup.round_id}/survey").status_code == 403
 
 
-def test_staff_of_another_ward_get_403_and_anonymous_signs_in(client, make_user, login, setup):
+def test_staff_of_another_ward_get_404_and_anonymous_signs_in(client, make_user, login, setup):
     assert client.get(f"/rounds/{setup.round_id}/survey").status_code == 302
     make_user("other", role="vhxh")  # the default test ward, not the survey's ward
     login("other")
-    assert client.get(f"/rounds/{setup.round_id}/survey").status_code == 403
-    assert client.get(f"/rounds/{setup.round_id}/survey/flags").status_code == 403
+    assert client.get(f"/rounds/{setup.round_id}/survey").status_code == 404
+    assert client.get(f"/rounds/{setup.round_id}/survey/flags").status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -270,8 +270,8 @@ def test_another_wards_staff_are_refused(app, client, login, world, make_user):
     make_user("vhxh2", role="vhxh", ward_id=other_id)
     login("vhxh2")
     for path in ("", "/criteria", "/criteria/c1", "/scorecard"):
-        assert client.get(f"/rounds/{world.round_id}{path}").status_code == 403
-    assert client.get(f"/audit/history?entity=round&id={world.round_id}").status_code == 403
+        assert client.get(f"/rounds/{world.round_id}{path}").status_code == 404  # as if unknown
+    assert client.get(f"/audit/history?entity=round&id={world.round_id}").status_code == 404
     assert client.get("/rounds/999999").status_code == 404
 
 
