@@ -223,7 +223,7 @@ def test_another_wards_admin_neither_sees_nor_uses_a_wards_version(
         client.post(
             f"/admin/rules/{R2}/use", data={"round_id": world.round_id, "reason": "thử đổi"}
         ).status_code
-        == 403
+        == 404
     )
 
 

@@ -27,6 +27,7 @@ from survey_app.core.db import get_session, write_transaction
 from survey_app.core.permissions import has
 from survey_app.models import (
     AssessmentRound,
+    CouncilMember,
     Evidence,
     Plan,
     ResidentialGroup,
@@ -121,7 +122,15 @@ def _two_wards(app: Flask, make_user: Any) -> TwoWards:
         a_leader = get_session().get(User, leader)
         a_ward, a_group = a_leader.ward_id, a_leader.group_id
     make_user("a-admin", role="admin", ward_id=a_ward)  # an administrator of ward A only
+    with app.app_context(), write_transaction(get_session()) as session:
+        member = CouncilMember(ward_id=survey.ward_id, name="Zeta-B Chủ tịch", position="Chủ tịch")
+        session.add(member)
+        session.flush()
+        member_id = member.id
     ids = {
+        "ward_id": survey.ward_id,
+        "user_id": b_user,
+        "member_id": member_id,
         "round_id": survey.round_id,
         "group_id": survey.group_ids[0],
         "token_id": survey.token_ids[0],
