@@ -32,6 +32,7 @@ from survey_app.admin.setup import (
 from survey_app.core.db import write_transaction
 from survey_app.models import AssessmentRound, ResidentialGroup, Ward
 from survey_app.survey import tokens
+from survey_app.survey.caps import poster_cap
 
 if TYPE_CHECKING:
     from survey_app.models import User
@@ -171,7 +172,7 @@ def import_groups(
             session.add(group)
             _audit(session, "group.create", group, None, reason=why, actor=actor)
             for round_ in open_rounds:
-                cap = tokens.poster_cap(group.children, group.residents)
+                cap = poster_cap(group.children, group.residents)
                 tokens.new_token(session, group, round_, cap, actor=actor, reason=why)
                 result.tokens_issued += 1
     return result

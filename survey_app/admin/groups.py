@@ -20,6 +20,7 @@ from survey_app.core.db import write_transaction
 from survey_app.core.i18n import _
 from survey_app.models import AssessmentRound, PosterToken, ResidentialGroup, Response, Ward
 from survey_app.survey import tokens
+from survey_app.survey.caps import poster_cap
 
 if TYPE_CHECKING:
     from survey_app.models import User
@@ -97,7 +98,7 @@ def add_group(
             )
         )
         for round_ in open_rounds.all():
-            cap = tokens.poster_cap(group.children, group.residents)
+            cap = poster_cap(group.children, group.residents)
             tokens.new_token(session, group, round_, cap, actor=actor, reason=reason)
         return group
 

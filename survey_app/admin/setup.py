@@ -26,6 +26,7 @@ from survey_app.core.db import write_transaction
 from survey_app.models import AssessmentRound, ResidentialGroup, Ward
 from survey_app.models.wards import ROUND_STATUSES, SIGNER_ROLES
 from survey_app.survey import tokens
+from survey_app.survey.caps import poster_cap
 from survey_app.workspace import lifecycle
 from survey_app.workspace.criteria import WorkspaceError
 
@@ -316,7 +317,7 @@ def create_round(
 ) -> tuple[AssessmentRound, list[tuple[ResidentialGroup, tokens.PosterToken]]]:
     """Use case: open an assessment round and issue one poster token per group.
 
-    Each token's cap is ``cap`` when given, else `tokens.poster_cap` of the group's
+    Each token's cap is ``cap`` when given, else `caps.poster_cap` of the group's
     populations. Audited "round.create" (and "token.create" per poster). Returns the
     round and its (group, token) pairs.
     """
@@ -359,9 +360,7 @@ def create_round(
         _audit(session, "round.create", round_, None, reason=why, actor=actor)
         issued = []
         for group in (g for g in _groups_of(session, ward) if not g.retired):
-            group_cap = (
-                cap if cap is not None else tokens.poster_cap(group.children, group.residents)
-            )
+            group_cap = cap if cap is not None else poster_cap(group.children, group.residents)
             token = tokens.new_token(session, group, round_, group_cap, actor=actor, reason=why)
             issued.append((group, token))
         return round_, issued

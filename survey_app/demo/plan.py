@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from survey_app.core import fonts
 from survey_app.models import User, Ward
-from survey_app.plan import service
+from survey_app.plan import evidence_store, service
 from survey_app.plan.evidence import check_file
 
 SEED_YEAR = 2024  # the year of the ward's plan in shared/reference/ward-plan-2024.md
@@ -48,9 +48,9 @@ def _photo_png(day: dt.date) -> bytes:
 
 def _evidence(session: Session, activity, day: dt.date, actor: User) -> None:
     pdf = check_file(_minutes_pdf(activity.title, day), "bien-ban.pdf")
-    service.add_evidence(session, activity, pdf, caption="Biên bản", actor=actor)
+    evidence_store.add_evidence(session, activity, pdf, caption="Biên bản", actor=actor)
     photo = check_file(_photo_png(day), "anh-hoat-dong.png")
-    service.add_evidence(session, activity, photo, caption="Ảnh hoạt động", actor=actor)
+    evidence_store.add_evidence(session, activity, photo, caption="Ảnh hoạt động", actor=actor)
 
 
 def seed_plans(session: Session, ward: Ward, actor: User, today: dt.date) -> None:

@@ -32,6 +32,7 @@ from survey_app.models import (
 from survey_app.results.counts import counts_as_flagged_sql
 from survey_app.survey import submit as survey
 from survey_app.survey import tokens
+from survey_app.survey.caps import poster_cap
 from survey_app.workspace import criteria
 
 DEMO_CODE = "dinh-ke"
@@ -164,7 +165,7 @@ def build_demo(
         result = DemoResult(ward.id, round_.id)
         token_ids = []
         for group in groups:
-            cap = tokens.poster_cap(group.children, group.residents)
+            cap = poster_cap(group.children, group.residents)
             token = tokens.new_token(session, group, round_, cap, reason="cfw demo")
             token_ids.append(token.id)
             result.links.append((group.name, tokens.survey_url(base_url, token.token)))

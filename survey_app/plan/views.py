@@ -29,7 +29,7 @@ from survey_app.core.security import MAX_ID, error_response
 from survey_app.core.vntime import today_vn
 from survey_app.core.web import accepts_upload, download
 from survey_app.models import Evidence, EvidenceFile, Plan, PlanActivity, Ward
-from survey_app.plan import access, service
+from survey_app.plan import access, evidence_store, service
 from survey_app.plan.evidence import MAX_BYTES, EvidenceError, check_file
 from survey_app.plan.forms import (
     ActivityForm,
@@ -305,7 +305,7 @@ def evidence(activity_id: int) -> Any:
     try:
         checked = check_file(data, upload.filename or "")
         with write_transaction(get_session()):
-            service.add_evidence(
+            evidence_store.add_evidence(
                 get_session(), found, checked, caption=form.caption.data or "", actor=me()
             )
     except (EvidenceError, service.PlanError) as exc:

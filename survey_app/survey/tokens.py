@@ -10,8 +10,6 @@ to the new one; *revoke* is for a link that leaked (posted online) and forwards 
 
 from __future__ import annotations
 
-import math
-import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -21,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from survey_app.audit import log as audit
 from survey_app.core.db import write_transaction
-from survey_app.core.paths import DATA
 from survey_app.models import AssessmentRound, PosterToken, ResidentialGroup, Ward
 from survey_app.survey.token_format import (  # re-exported: callers use tokens.*
     TOKEN_PATTERN,
@@ -35,14 +32,6 @@ if TYPE_CHECKING:
     from survey_app.models import User
 
 MAX_FORWARDS = 20  # rotations followed at most this far, to stop on bad data
-CAP_RULE = tomllib.loads((DATA / "poster-cap.toml").read_text(encoding="utf-8"))
-
-
-def poster_cap(children: int, residents: int) -> int:
-    """The default cap of a group's poster (survey_app/data/poster-cap.toml says why)."""
-    share, step = float(CAP_RULE["share"]), int(CAP_RULE["step"])
-    wanted = math.ceil((children + residents) * share / step) * step
-    return max(int(CAP_RULE["minimum"]), wanted)
 
 
 class TokenState(StrEnum):

@@ -22,7 +22,7 @@ from survey_app.core.db import get_session, write_transaction
 from survey_app.core.forms import EmptyForm
 from survey_app.core.i18n import _, current_language
 from survey_app.models import AssessmentRound
-from survey_app.plan.service import plan_evidence
+from survey_app.plan.evidence_store import plan_evidence
 from survey_app.workspace import criteria as service
 from survey_app.workspace.criteria_forms import (
     CriterionFormBase,

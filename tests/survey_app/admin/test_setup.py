@@ -11,7 +11,7 @@ from sqlalchemy import select
 from assessment import default_version
 from survey_app.core.db import get_session
 from survey_app.models import AssessmentRound, AuditEntry, PosterToken, ResidentialGroup, Ward
-from survey_app.survey.tokens import poster_cap
+from survey_app.survey.caps import poster_cap
 from tests.survey_app.setup_factories import (
     EXAMPLE,
     GROUPS,
