@@ -144,19 +144,7 @@ def create_plan(
         )
         activity.supports = [PlanActivityUnit(unit=u) for u in item.supports]
         plan.activities.append(activity)
-    session.add(plan)
-    _audit(
-        session,
-        "create",
-        "plan",
-        0,
-        None,
-        plan_snapshot(plan),
-        actor=actor,
-        ward_id=ward.id,
-        reason=f"template {template.version}",
-    )
-    return plan
+    return _store_new(session, plan, actor, f"template {template.version}")
 
 
 def copy_forward(session: Session, source: Plan, year: int, *, actor: User | None) -> Plan:
@@ -187,17 +175,23 @@ def copy_forward(session: Session, source: Plan, year: int, *, actor: User | Non
         )
         activity.supports = [PlanActivityUnit(unit=u) for u in old.supporting_units]
         plan.activities.append(activity)
+    return _store_new(session, plan, actor, f"copied from the plan of {source.year}")
+
+
+def _store_new(session: Session, plan: Plan, actor: User | None, reason: str) -> Plan:
+    """Add a new plan and its audit row (with the plan's id, known once flushed)."""
     session.add(plan)
+    session.flush()
     _audit(
         session,
         "create",
         "plan",
-        0,
+        plan.id,
         None,
         plan_snapshot(plan),
         actor=actor,
         ward_id=plan.ward_id,
-        reason=f"copied from the plan of {source.year}",
+        reason=reason,
     )
     return plan
 
