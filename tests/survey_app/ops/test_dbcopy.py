@@ -142,7 +142,9 @@ def test_the_app_serves_the_copy_and_stores_a_new_answer(demo_db, pg_target):
         answer = client.post(
             "/s/resident/questions", data=varied_answers("resident") | {"key": key}
         )
-        assert answer.status_code == 200 and "Đã gửi xong!" in answer.get_data(as_text=True)
+        assert answer.status_code == 303  # post/redirect/get: the thank-you page follows
+        thanks = client.get(answer.headers["Location"])
+        assert thanks.status_code == 200 and "Đã gửi xong!" in thanks.get_data(as_text=True)
         with Session(engine) as session:
             # The sequence was moved past the copied ids: the new row follows them.
             assert session.scalar(select(func.max(Response.id))) == top + 1
