@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from urllib.parse import urlencode, urlsplit
 from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
 
+from survey_app.core.db import Base
 from survey_app.models import Answer, AnswerCount, PosterToken, Response
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -321,3 +323,35 @@ def scratch_postgres(url: str, prefix: str = "cfw_scratch") -> Iterator[str]:
     finally:
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- database snapshots shared by the fault tests
+
+
+def _table_counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {
+            table.name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in Base.metadata.sorted_tables
+        }
+
+
+def _token_used(engine: Engine) -> dict[int, int]:
+    with engine.connect() as conn:
+        return dict(conn.execute(select(PosterToken.id, PosterToken.used)).all())
+
+
+def _keys_stored(engine: Engine, keys: list[str]) -> Counter[str]:
+    with engine.connect() as conn:
+        found = Counter[str]()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            found.update(
+                conn.execute(
+                    select(Response.submission_key).where(Response.submission_key.in_(chunk))
+                ).scalars()
+            )
+    return found
+
+
+# ----------------------------------------------------------------------------- kill -9
