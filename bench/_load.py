@@ -144,12 +144,14 @@ def _client(
             stats.errors[0] = stats.errors.get(0, 0) + 1
             continue
         stats.posts_all += 1
-        if 200 <= status < 300:
+        # A stored answer is a 2xx, or the survey's 303 to its "sent" page (post/redirect/get).
+        stored = 200 <= status < 300 or status == 303
+        if stored:
             stats.posts_ok_all += 1
         if began < start or ended > stop:
             continue  # warm-up, or finished after the deadline: not in the measured window
         stats.post_latencies.append(ended - began)
-        if 200 <= status < 300:
+        if stored:
             stats.posts_ok += 1
         else:
             stats.errors[status] = stats.errors.get(status, 0) + 1
