@@ -189,13 +189,19 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))] * 1000
 
 
+def _median(values) -> float:
+    """The median, or NaN when no round produced the figure (the table then shows it failed)."""
+    values = list(values)
+    return statistics.median(values) if values else float("nan")
+
+
 def summary(rounds: list[Stats], cpu: list[float], seconds: float) -> dict[str, float]:
     """Medians over the rounds: submissions/s, requests/s, latency percentiles, CPU ms."""
     return {
-        "cpu_req": statistics.median(
+        "cpu_req": _median(
             1000 * c / s.requests_all for s, c in zip(rounds, cpu, strict=True) if s.requests_all
         ),
-        "cpu_answer": statistics.median(
+        "cpu_answer": _median(
             1000 * c / s.posts_ok_all for s, c in zip(rounds, cpu, strict=True) if s.posts_ok_all
         ),
         "subs": statistics.median(s.posts_ok / seconds for s in rounds),
