@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from survey_app.core.db import get_session, write_transaction
+from survey_app.demo.ward import build_demo
 from survey_app.models import AssessmentRound, ResidentialGroup, Ward
 from survey_app.survey import tokens
 
@@ -109,3 +110,18 @@ def backdate_start(client: FlaskClient, seconds: float = 120) -> None:
     """Pretend the questions page was shown ``seconds`` ago (so the answer is no speeder)."""
     with client.session_transaction() as sess:
         sess["sv_started"] = sess["sv_started"] - seconds
+
+
+def demo_round(
+    session, *, answers: int, seed: int = 7, today: dt.date = dt.date(2026, 6, 1)
+) -> AssessmentRound:
+    """The demo ward built into ``session`` with ``answers`` answers; its open round."""
+    result = build_demo(
+        session,
+        base_url="http://survey.test",
+        secret="s" * 40,
+        answers=answers,
+        seed=seed,
+        today=today,
+    )
+    return session.get(AssessmentRound, result.round_id)

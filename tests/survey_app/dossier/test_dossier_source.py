@@ -15,6 +15,7 @@ from survey_app.dossier.data import SIGNER_CHAIR, SIGNER_VICE
 from survey_app.dossier.pdf import render_dossier_pdf
 from survey_app.dossier.source import build_dossier_data, council_members, looks_like_role
 from survey_app.models import AssessmentRound, Response, User, Ward
+from tests.survey_app.survey_factories import demo_round
 
 
 def test_dossier_survey_section_matches_the_stored_answers(app):
@@ -46,15 +47,8 @@ def test_dossier_survey_section_matches_the_stored_answers(app):
 def _demo_dossier(app, language: str = "vi"):
     with app.test_request_context():
         session = get_session()
-        result = build_demo(
-            session,
-            base_url="http://survey.test",
-            secret="s" * 40,
-            answers=20,
-            seed=7,
-            today=dt.date(2026, 6, 1),
-        )
-        return build_dossier_data(session, session.get(AssessmentRound, result.round_id), language)
+        round_ = demo_round(session, answers=20)
+        return build_dossier_data(session, round_, language)
 
 
 def test_demo_dossier_prints_the_wards_signatories(app):
@@ -90,14 +84,7 @@ def test_parent_body_falls_back_to_the_province_only_when_unset(app):
 def test_council_accounts_print_as_people_never_as_logins_or_roles(app):
     with app.test_request_context():
         session = get_session()
-        result = build_demo(
-            session,
-            base_url="http://survey.test",
-            secret="s" * 40,
-            answers=20,
-            seed=7,
-            today=dt.date(2026, 6, 1),
-        )
+        round_ = demo_round(session, answers=20)
         ward = session.scalars(select(Ward)).one()
         with write_transaction(session) as tx:
             tx.add(
@@ -110,7 +97,7 @@ def test_council_accounts_print_as_people_never_as_logins_or_roles(app):
                 )
             )
         members = council_members(session, ward.id)
-        data = build_dossier_data(session, session.get(AssessmentRound, result.round_id), "vi")
+        data = build_dossier_data(session, round_, "vi")
     # An account named after its role ("hd3") is left out, never printed; the demo's two
     # council accounts carry people's names.
     assert [m.name for m in members] == ["Vũ Văn Trung", "Lê Thị Mai"]

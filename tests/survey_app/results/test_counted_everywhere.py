@@ -19,7 +19,6 @@ from sqlalchemy import select
 from assessment import SUPPRESSION_THRESHOLD, counts_from_rows, load_instrument
 from survey_app.commands.stats import stats_data
 from survey_app.core.db import get_session, write_transaction
-from survey_app.demo.ward import build_demo
 from survey_app.dossier.source import survey_section
 from survey_app.models import AssessmentRound, ResidentialGroup, Response
 from survey_app.posters.progress import group_progress, shown
@@ -33,6 +32,7 @@ from tests.survey_app.survey_factories import (
     CHILD_QUESTIONS,
     INSTRUMENT,
     RESIDENT_QUESTIONS,
+    demo_round,
     make_survey,
 )
 
@@ -100,15 +100,7 @@ def _assert_agree(session, round_) -> None:
 def test_every_surface_agrees_on_the_demo(app):
     with app.test_request_context():
         session = get_session()
-        result = build_demo(
-            session,
-            base_url="http://survey.test",
-            secret="s" * 40,
-            answers=311,
-            seed=2024,
-            today=dt.date(2026, 10, 1),
-        )
-        round_ = session.get(AssessmentRound, result.round_id)
+        round_ = demo_round(session, answers=311, seed=2024, today=dt.date(2026, 10, 1))
         _assert_agree(session, round_)
 
 
