@@ -86,6 +86,19 @@ def _activity_form(plan: Plan, activity: PlanActivity | None = None) -> Activity
     return form
 
 
+def _activity_fields(form: ActivityForm) -> dict[str, Any]:
+    """An activity form's values as the plan service takes them."""
+    return {
+        "title": form.title.data,
+        "lead": form.lead.data,
+        "supports": form.supports.data or [],
+        "start_on": form.start_on.data,
+        "due_on": form.due_on.data,
+        "notes": form.notes.data or "",
+        "indicator": form.indicator.data or "",
+    }
+
+
 @bp.get("/")
 @require("plan.read")
 def index() -> str:
@@ -203,13 +216,7 @@ def new_activity(plan_id: int) -> Any:
                 activity = service.add_activity(
                     get_session(),
                     plan,
-                    title=form.title.data,
-                    lead=form.lead.data,
-                    supports=form.supports.data or [],
-                    start_on=form.start_on.data,
-                    due_on=form.due_on.data,
-                    notes=form.notes.data or "",
-                    indicator=form.indicator.data or "",
+                    **_activity_fields(form),
                     actor=me(),
                 )
                 activity_id = activity.id
@@ -238,13 +245,7 @@ def activity(activity_id: int) -> Any:
                     service.update_activity(
                         get_session(),
                         found,
-                        title=form.title.data,
-                        lead=form.lead.data,
-                        supports=form.supports.data or [],
-                        start_on=form.start_on.data,
-                        due_on=form.due_on.data,
-                        notes=form.notes.data or "",
-                        indicator=form.indicator.data or "",
+                        **_activity_fields(form),
                         actor=user,
                     )
             except service.PlanError as exc:
