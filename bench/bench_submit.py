@@ -114,13 +114,15 @@ def start(name: str, app: str, env: dict[str, str], chdir: Path) -> Server:
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", "--chdir", str(chdir), "--workers", "2"]
     command += ["--worker-class", "sync", "--preload", "--bind", f"127.0.0.1:{port}", app]
-    process = subprocess.Popen(
-        command, env=os.environ | env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    # The app logs one JSON line per request to stderr: a pipe nobody reads would fill and
+    # block the workers mid-run, so the log goes to a file that is read only if start fails.
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen(command, env=os.environ | env, stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{name} did not start: {process.stderr.read().decode()[-2000:]}")
+            log.seek(0)
+            raise RuntimeError(f"{name} did not start: {log.read().decode()[-2000:]}")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
             return Server(name, port, process)
