@@ -116,7 +116,7 @@ def start(name: str, app: str, env: dict[str, str], chdir: Path) -> Server:
     command += ["--worker-class", "sync", "--preload", "--bind", f"127.0.0.1:{port}", app]
     # The app logs one JSON line per request to stderr: a pipe nobody reads would fill and
     # block the workers mid-run, so the log goes to a file that is read only if start fails.
-    log = tempfile.TemporaryFile()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - open as long as the server runs
     process = subprocess.Popen(command, env=os.environ | env, stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
