@@ -99,14 +99,16 @@ def take_try(session: Session, free_by_key: dict[str, int], limits: Limits) -> i
     """
     names = sorted(free_by_key)
     with write_transaction(session):
-        now = _now()
-        _ensure_rows(session, names, now)
+        _ensure_rows(session, names, _now())
         rows = session.scalars(
             select(LoginThrottle)
             .where(LoginThrottle.key.in_(names))
             .order_by(LoginThrottle.key)
             .with_for_update()
         ).all()
+        # The clock is read once the rows are locked: a try that waited for the lock must
+        # not see the previous try's "no wait" as a wait still running.
+        now = _now()
         quiet = now - dt.timedelta(seconds=limits.window_s)
         blocked = max((r.blocked_until for r in rows), default=NEVER)
         if blocked > now:
