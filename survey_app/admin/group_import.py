@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from survey_app.admin.setup import (
     MAX_GROUP_ROWS,
     MAX_POPULATION,
+    MAX_POPULATION_TEXT,
     NAME_MAX,
     SetupError,
     _audit,
@@ -30,6 +31,7 @@ from survey_app.admin.setup import (
     snapshot,
 )
 from survey_app.core.db import write_transaction
+from survey_app.core.i18n import _, _l
 from survey_app.models import AssessmentRound, ResidentialGroup, Ward
 from survey_app.survey import tokens
 from survey_app.survey.caps import poster_cap
@@ -39,6 +41,10 @@ if TYPE_CHECKING:
 
 MAX_CSV_BYTES = 5 * 1024 * 1024  # a ward's group list is a few kilobytes
 GROUP_COLUMNS = ("name", "children", "residents")
+
+
+# How the row messages name a column of the file.
+COLUMN_LABELS = {"children": _l("Số trẻ em (children)"), "residents": _l("Số dân (residents)")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,16 +96,16 @@ def validate_group_rows(rows: Iterable[Mapping[str, Any]]) -> list[GroupRow]:
     for position, raw in enumerate(rows, start=1):
         number = int(raw.get("row", position))
         if position > MAX_GROUP_ROWS:
-            errors.append(f"more than {MAX_GROUP_ROWS} rows: is this the right file?")
+            errors.append(_("Hơn %(n)d dòng: có đúng tệp không?", n=MAX_GROUP_ROWS))
             break
         problems = []
         name = clean_text(raw.get("name"))
         if not name:
-            problems.append("name is empty")
+            problems.append(_("tên để trống"))
         elif len(name) > NAME_MAX:
-            problems.append(f"name is longer than {NAME_MAX} characters")
+            problems.append(_("tên dài hơn %(n)d ký tự", n=NAME_MAX))
         elif name in first_seen:
-            problems.append(f"name {name!r} repeats row {first_seen[name]}")
+            problems.append(_("tên %(name)r trùng dòng %(row)d", name=name, row=first_seen[name]))
         else:
             first_seen[name] = number
         counts = {}
@@ -107,14 +113,18 @@ def validate_group_rows(rows: Iterable[Mapping[str, Any]]) -> list[GroupRow]:
             counts[column] = _population(raw.get(column))
             if counts[column] is None:
                 problems.append(
-                    f"{column} must be a whole number from 0 to {MAX_POPULATION:,} "
-                    f"(got {str(raw.get(column, '')).strip()!r})"
+                    _(
+                        "%(column)s phải là số nguyên từ 0 đến %(n)s (đang là %(got)r)",
+                        column=COLUMN_LABELS[column],
+                        n=MAX_POPULATION_TEXT,
+                        got=str(raw.get(column, "")).strip(),
+                    )
                 )
-        errors += [f"row {number}: {problem}" for problem in problems]
+        errors += [_("Dòng %(row)d: %(problem)s", row=number, problem=p) for p in problems]
         if not problems:
             valid.append(GroupRow(number, name, counts["children"], counts["residents"]))
     if not errors and not valid:
-        errors.append("no groups: the list has a header but no rows")
+        errors.append(_("Không có tổ nào: tệp có dòng tiêu đề nhưng không có dòng số liệu."))
     if errors:
         raise SetupError(errors)
     return valid
@@ -208,8 +218,11 @@ def parse_groups_csv(data: bytes) -> list[dict[str, Any]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SetupError(
-            f"the file is not UTF-8 text (bad byte at offset {exc.start}): in Excel use "
-            "'Save As' → 'CSV UTF-8 (Comma delimited)'"
+            _(
+                "Tệp không phải văn bản UTF-8 (byte lỗi ở vị trí %(at)d): trong Excel chọn "
+                "'Lưu thành' → 'CSV UTF-8 (Comma delimited)'.",
+                at=exc.start,
+            )
         ) from None
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
@@ -218,24 +231,40 @@ def parse_groups_csv(data: bytes) -> list[dict[str, Any]]:
         # reader.line_num after a record is its last line: the number a spreadsheet shows.
         records = [(reader.line_num, cells) for cells in reader]
     except csv.Error as exc:
-        raise SetupError(f"line {reader.line_num}: not a valid CSV file ({exc})") from None
+        raise SetupError(
+            _(
+                "Dòng %(line)d: không phải tệp CSV hợp lệ (%(error)s).",
+                line=reader.line_num,
+                error=exc,
+            )
+        ) from None
     records = [(line, cells) for line, cells in records if any(c.strip() for c in cells)]
     if not records:
-        raise SetupError("the file is empty: expected a header line name,children,residents")
+        raise SetupError(_("Tệp trống: cần dòng tiêu đề name,children,residents."))
     header_line, header = records[0]
     names = [clean_text(cell).lower() for cell in header]
     while names and not names[-1]:  # spreadsheets often save trailing empty columns
         names.pop()
     if sorted(names) != sorted(GROUP_COLUMNS):
         raise SetupError(
-            f"line {header_line}: the header must be name,children,residents "
-            f"(found {','.join(names) or 'nothing'})"
+            _(
+                "Dòng %(line)d: dòng tiêu đề phải là name,children,residents (đang là %(found)s).",
+                line=header_line,
+                found=",".join(names) or "-",
+            )
         )
     rows: list[dict[str, Any]] = []
     errors = []
     for line, cells in records[1:]:
         if any(cell.strip() for cell in cells[len(names) :]):
-            errors.append(f"row {line}: {len(cells)} values, expected {len(names)}")
+            errors.append(
+                _(
+                    "Dòng %(row)d: %(got)d giá trị, cần %(want)d.",
+                    row=line,
+                    got=len(cells),
+                    want=len(names),
+                )
+            )
             continue
         rows.append({**dict(zip(names, cells, strict=False)), "row": line})
     if errors:

@@ -23,6 +23,7 @@ from assessment import instrument as instruments
 from assessment import ruleset
 from survey_app.audit import log as audit
 from survey_app.core.db import write_transaction
+from survey_app.core.i18n import _, _l
 from survey_app.models import AssessmentRound, ResidentialGroup, Ward
 from survey_app.models.wards import ROUND_STATUSES, SIGNER_ROLES
 from survey_app.survey import tokens
@@ -38,11 +39,21 @@ NAME_MAX = 200  # ward and group names (the column width)
 ROUND_NAME_MAX = 100
 AUTHORITY_MAX = 300
 MAX_POPULATION = 1_000_000
+MAX_POPULATION_TEXT = f"{MAX_POPULATION:,}".replace(",", ".")  # 1.000.000, as written in Vietnam
 MAX_GROUP_ROWS = 2_000  # a ward has dozens of groups; this only stops a wrong file early
 REASON_MIN_LENGTH = 5
 SIGNATORY_FIELDS = ("parent_body", "chair_name", "chair_title", "signer_name", "signer_role")
 WARD_FIELDS = ("code", "name", "province", "locality_type", "locality_basis")
 WARD_FIELDS += ("recognising_authority", *SIGNATORY_FIELDS)  # signatories: printed on dossiers
+# How the length messages name a field.
+FIELD_LABELS = {
+    "province": _l("Tỉnh, thành phố"),
+    "parent_body": _l("Cơ quan chủ quản"),
+    "chair_name": _l("Họ tên Chủ tịch"),
+    "chair_title": _l("Chức vụ Chủ tịch"),
+    "signer_name": _l("Họ tên người ký"),
+    "recognising_authority": _l("Cơ quan công nhận"),
+}
 
 
 class SetupError(ValueError):
@@ -74,7 +85,7 @@ def _reason(reason: str, actor: User | None) -> str:
 def _require_reason(reason: str) -> str:
     reason = clean_text(reason)
     if len(reason) < REASON_MIN_LENGTH:
-        raise SetupError(f"a reason of at least {REASON_MIN_LENGTH} characters is required")
+        raise SetupError(_("Hãy ghi lý do (ít nhất %(n)d ký tự).", n=REASON_MIN_LENGTH))
     return reason
 
 
@@ -87,7 +98,7 @@ def get_ward(session: Session, code: str) -> Ward:
     """The ward with ``code`` (SetupError when there is none)."""
     ward = session.execute(select(Ward).where(Ward.code == code)).scalar()
     if ward is None:
-        raise SetupError(f"no ward with code {code!r} (see `cfw ward list`)")
+        raise SetupError(_("Không có phường mã %(code)r (xem `cfw ward list`).", code=code))
     return ward
 
 
@@ -135,22 +146,34 @@ def _check_ward_fields(values: dict[str, str]) -> list[str]:
     errors = []
     if "code" in values and not CODE_PATTERN.fullmatch(values["code"]):
         errors.append(
-            f"code {values['code']!r}: use 2-64 lowercase letters a-z, digits or '-' (e.g. dinh-ke)"
+            _(
+                "Mã %(code)r: dùng 2–64 chữ thường a-z, chữ số hoặc dấu '-' (ví dụ dinh-ke).",
+                code=values["code"],
+            )
         )
     if "name" in values and not 0 < len(values["name"]) <= NAME_MAX:
-        errors.append(f"name: required, at most {NAME_MAX} characters")
+        errors.append(_("Tên: bắt buộc, tối đa %(n)d ký tự.", n=NAME_MAX))
     limits = dict.fromkeys(("province", *SIGNATORY_FIELDS[:-1]), NAME_MAX)
     for key, limit in (limits | {"recognising_authority": AUTHORITY_MAX}).items():
         if len(values.get(key, "")) > limit:
-            errors.append(f"{key.replace('_', ' ')}: at most {limit} characters")
+            errors.append(_("%(field)s: tối đa %(n)d ký tự.", field=FIELD_LABELS[key], n=limit))
     if values.get("signer_role", "chair") not in SIGNER_ROLES:
-        errors.append(f"signer role {values['signer_role']!r}: use {' or '.join(SIGNER_ROLES)}")
+        errors.append(
+            _(
+                "Người ký %(role)r: chọn một trong %(roles)s.",
+                role=values["signer_role"],
+                roles=", ".join(SIGNER_ROLES),
+            )
+        )
     if "locality_type" in values:
         known = locality_ids()
         if values["locality_type"] not in known:
             errors.append(
-                f"locality type {values['locality_type']!r} is not in the rule file "
-                f"(choose one of: {', '.join(known)})"
+                _(
+                    "Loại đơn vị %(kind)r không có trong tệp quy tắc (chọn một trong: %(known)s).",
+                    kind=values["locality_type"],
+                    known=", ".join(known),
+                )
             )
     return errors
 
@@ -202,7 +225,7 @@ def create_ward(
     )
     with write_transaction(session):
         if session.execute(select(Ward.id).where(Ward.code == values["code"])).first():
-            raise SetupError(f"a ward with code {values['code']!r} already exists")
+            raise SetupError(_("Đã có phường mã %(code)r.", code=values["code"]))
         ward = Ward(**values)
         session.add(ward)
         _audit(session, "ward.create", ward, None, reason=_reason(reason, actor), actor=actor)
@@ -240,7 +263,7 @@ def update_ward(
         old = snapshot(ward)
         changes = {key: value for key, value in values.items() if old[key] != value}
         if not changes:
-            raise SetupError("nothing to change: every value given equals the stored one")
+            raise SetupError(_("Không có gì thay đổi: mọi giá trị đều giống giá trị đã lưu."))
         for key, value in changes.items():
             setattr(ward, key, value)
         _audit(session, "ward.update", ward, old, reason=_reason(reason, actor), actor=actor)
@@ -279,26 +302,36 @@ def _check_versions(rule_version: str, instrument_version: str, ward: Ward | Non
     # Only shipped names: `load_rules` also accepts a file path, which a round must not use.
     if rule_version not in ruleset.available_versions():
         known = ", ".join(ruleset.available_versions())
-        errors.append(f"unknown rule version {rule_version!r} (available: {known})")
+        errors.append(
+            _("Không có phiên bản quy tắc %(v)r (có: %(known)s).", v=rule_version, known=known)
+        )
     else:
         try:
             rules = ruleset.load_rules(rule_version)
         except ruleset.RuleSetError as exc:
-            errors.append(f"rule version {rule_version!r} does not load: {exc}")
+            errors.append(_("Không đọc được quy tắc %(v)r: %(error)s", v=rule_version, error=exc))
         else:
             if ward is not None and rules.locality(ward.locality_type) is None:
                 errors.append(
-                    f"rule version {rule_version!r} has no locality type "
-                    f"{ward.locality_type!r} (the ward's): update the ward or pick other rules"
+                    _(
+                        "Quy tắc %(v)r không có loại đơn vị %(kind)r của phường: sửa thông tin "
+                        "phường hoặc chọn quy tắc khác.",
+                        v=rule_version,
+                        kind=ward.locality_type,
+                    )
                 )
     if instrument_version not in instruments.available_versions():
         known = ", ".join(instruments.available_versions())
-        errors.append(f"unknown instrument version {instrument_version!r} (available: {known})")
+        errors.append(
+            _("Không có bộ câu hỏi %(v)r (có: %(known)s).", v=instrument_version, known=known)
+        )
     else:
         try:
             instruments.load_instrument(instrument_version)
         except instruments.InstrumentError as exc:
-            errors.append(f"instrument {instrument_version!r} does not load: {exc}")
+            errors.append(
+                _("Không đọc được bộ câu hỏi %(v)r: %(error)s", v=instrument_version, error=exc)
+            )
     return errors
 
 
@@ -324,15 +357,28 @@ def create_round(
     name = clean_text(name)
     errors = []
     if not 0 < len(name) <= ROUND_NAME_MAX:
-        errors.append(f"name: required, at most {ROUND_NAME_MAX} characters")
+        errors.append(_("Tên: bắt buộc, tối đa %(n)d ký tự.", n=ROUND_NAME_MAX))
     if period_end < period_start:
-        errors.append(f"the period ends ({period_end}) before it starts ({period_start})")
+        errors.append(
+            _(
+                "Ngày kết thúc (%(end)s) trước ngày bắt đầu (%(start)s).",
+                end=period_end.strftime("%d/%m/%Y"),
+                start=period_start.strftime("%d/%m/%Y"),
+            )
+        )
     if cap is not None and (isinstance(cap, bool) or not 1 <= cap <= MAX_POPULATION):
-        errors.append(f"cap must be a whole number from 1 to {MAX_POPULATION:,}")
+        errors.append(
+            _(
+                "Giới hạn phải là số nguyên từ 1 đến %(n)s.",
+                n=MAX_POPULATION_TEXT,
+            )
+        )
     with write_transaction(session):
         ward = session.execute(select(Ward).where(Ward.code == ward_code)).scalar()
         if ward is None:
-            errors.insert(0, f"no ward with code {ward_code!r} (see `cfw ward list`)")
+            errors.insert(
+                0, _("Không có phường mã %(code)r (xem `cfw ward list`).", code=ward_code)
+            )
         errors += _check_versions(rule_version, instrument_version, ward)
         if (
             ward is not None
@@ -342,7 +388,7 @@ def create_round(
                 )
             ).first()
         ):
-            errors.append(f"the ward already has a round named {name!r}")
+            errors.append(_("Phường đã có đợt đánh giá tên %(name)r.", name=name))
         if errors:
             raise SetupError(errors)
         assert ward is not None
@@ -382,17 +428,27 @@ def set_round_status(
     """
 
     if status not in ROUND_STATUSES:
-        raise SetupError(f"status must be one of: {', '.join(ROUND_STATUSES)}")
+        raise SetupError(
+            _("Trạng thái phải là một trong: %(known)s.", known=", ".join(ROUND_STATUSES))
+        )
     reason = _require_reason(reason)
     with write_transaction(session):
         round_ = session.get(AssessmentRound, round_id)
         if round_ is None:
-            raise SetupError(f"no round with id {round_id} (see `cfw rounds list`)")
+            raise SetupError(
+                _("Không có đợt đánh giá số %(id)d (xem `cfw rounds list`).", id=round_id)
+            )
         if round_.status == status:
-            raise SetupError(f"round {round_id} is already {status}")
+            raise SetupError(
+                _(
+                    "Khảo sát của đợt %(id)d đã ở trạng thái này (%(status)s).",
+                    id=round_id,
+                    status=status,
+                )
+            )
         step = lifecycle.open_survey if status == "open" else lifecycle.close_survey
         try:
             step(session, round_, reason=_reason(reason, actor), actor=actor)
         except WorkspaceError as exc:
-            raise SetupError(f"round {round_id}: {exc}") from None
+            raise SetupError(_("Đợt %(id)d: %(error)s", id=round_id, error=exc)) from None
         return round_

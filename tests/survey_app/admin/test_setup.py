@@ -169,7 +169,7 @@ def test_ward_update_is_audited_with_old_new_and_reason(app, runner, ward):
         bad = cfw(runner, "ward", "update", ward, *args, "--reason", "x")
         assert bad.exit_code == 2
     same = cfw(runner, "ward", "update", ward, "--province", "Bắc Giang", "--reason", "no change")
-    assert same.exit_code == 2 and "nothing to change" in same.output
+    assert same.exit_code == 2 and "Không có gì thay đổi" in same.output
     assert counts(app) == before
 
 
@@ -180,7 +180,7 @@ def test_round_close_and_open_are_audited(app, runner, ward_with_groups):
     closed = cfw(runner, "rounds", "close", str(round_id), "--reason", "Hết đợt khảo sát")
     assert closed.exit_code == 0 and "is now closed" in closed.output
     twice = cfw(runner, "rounds", "close", str(round_id), "--reason", "Hết đợt khảo sát")
-    assert twice.exit_code == 2 and "already closed" in twice.output
+    assert twice.exit_code == 2 and "đã ở trạng thái này (closed)" in twice.output
     reopened = cfw(runner, "rounds", "open", str(round_id), "--reason", "Gia hạn khảo sát")
     assert reopened.exit_code == 0, reopened.output
     assert cfw(runner, "rounds", "open", "999", "--reason", "Gia hạn khảo sát").exit_code == 2
@@ -227,9 +227,9 @@ def test_ward_signatories_are_set_normalised_and_audited(app, runner, ward):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--signer-role", "deputy"], "signer role 'deputy': use chair or vice"),
-        (["--signer-name", "x" * 201], "signer name: at most 200 characters"),
-        (["--parent-body", "x" * 201], "parent body: at most 200 characters"),
+        (["--signer-role", "deputy"], "Người ký 'deputy': chọn một trong chair, vice"),
+        (["--signer-name", "x" * 201], "Họ tên người ký: tối đa 200 ký tự"),
+        (["--parent-body", "x" * 201], "Cơ quan chủ quản: tối đa 200 ký tự"),
     ],
 )
 def test_bad_ward_signatories_exit_2_and_write_nothing(app, runner, ward, args, message):
@@ -245,7 +245,7 @@ def test_bad_ward_signatories_exit_2_and_write_nothing(app, runner, ward, args, 
 def test_service_rejects_an_unknown_signer_role(app, db_session):
     from survey_app.admin import setup
 
-    with pytest.raises(setup.SetupError, match="signer role 'Chủ tịch'"):
+    with pytest.raises(setup.SetupError, match="Người ký 'Chủ tịch'"):
         setup.create_ward(
             db_session, code="thu", name="Phường Thử", locality_type="other", signer_role="Chủ tịch"
         )
@@ -253,5 +253,5 @@ def test_service_rejects_an_unknown_signer_role(app, db_session):
         db_session, code="thu", name="Phường Thử", locality_type="other", signer_name="A"
     )
     assert (ward.signer_name, ward.signer_role, ward.parent_body) == ("A", "chair", "")
-    with pytest.raises(setup.SetupError, match="signer role ''"):
+    with pytest.raises(setup.SetupError, match="Người ký ''"):
         setup.update_ward(db_session, "thu", reason="Sửa người ký", signer_role="")

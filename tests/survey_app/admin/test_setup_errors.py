@@ -17,24 +17,34 @@ BAD_CSV = [
     pytest.param(
         "name,children,residents\nTổ 1,10,100\n,5,50\nTổ 3,-5,40\nTổ 1,1,x\n",
         [
-            "row 3: name is empty",
-            "row 4: children must be",
-            "row 5: name 'Tổ 1' repeats row 2",
-            "row 5: residents must be",
+            "Dòng 3: tên để trống",
+            "Dòng 4: Số trẻ em (children) phải là",
+            "Dòng 5: tên 'Tổ 1' trùng dòng 2",
+            "Dòng 5: Số dân (residents) phải là",
         ],
         id="every-row-error-listed",
     ),
-    pytest.param("name,children,residents\nTổ 1,-3,100\n", ["row 2: children"], id="negative"),
-    pytest.param("name,children,residents\nTổ 1,1.380,100\n", ["row 2: children"], id="separator"),
-    pytest.param("name,children,residents\nTổ 1,1000001,100\n", ["row 2: children"], id="too-big"),
-    pytest.param("Tổ 1,10,100\nTổ 2,5,50\n", ["line 1: the header must be"], id="no-header"),
-    pytest.param("name,children\nTổ 1,10\n", ["the header must be"], id="missing-column"),
-    pytest.param("name,children,residents\nTổ 1,10,100,7\n", ["row 2: 4 values"], id="extra-cell"),
-    pytest.param("name,children,residents\n", ["no groups"], id="header-only"),
-    pytest.param("", ["the file is empty"], id="empty"),
     pytest.param(
-        "name,children,residents\n" + "T" * 201 + ",1,1\n", ["longer than 200"], id="long"
+        "name,children,residents\nTổ 1,-3,100\n", ["Dòng 2: Số trẻ em (children)"], id="negative"
     ),
+    pytest.param(
+        "name,children,residents\nTổ 1,1.380,100\n",
+        ["Dòng 2: Số trẻ em (children)"],
+        id="separator",
+    ),
+    pytest.param(
+        "name,children,residents\nTổ 1,1000001,100\n",
+        ["Dòng 2: Số trẻ em (children)"],
+        id="too-big",
+    ),
+    pytest.param("Tổ 1,10,100\nTổ 2,5,50\n", ["Dòng 1: dòng tiêu đề phải là"], id="no-header"),
+    pytest.param("name,children\nTổ 1,10\n", ["dòng tiêu đề phải là"], id="missing-column"),
+    pytest.param(
+        "name,children,residents\nTổ 1,10,100,7\n", ["Dòng 2: 4 giá trị"], id="extra-cell"
+    ),
+    pytest.param("name,children,residents\n", ["Không có tổ nào"], id="header-only"),
+    pytest.param("", ["Tệp trống"], id="empty"),
+    pytest.param("name,children,residents\n" + "T" * 201 + ",1,1\n", ["dài hơn 200"], id="long"),
 ]
 
 
@@ -63,25 +73,25 @@ def test_a_non_utf8_file_exits_2(app, runner, ward, tmp_path, text, encoding):
     path.write_bytes(text.encode(encoding))
     before = counts(app)
     result = cfw(runner, "groups", "import", ward, str(path))
-    assert result.exit_code == 2 and "not UTF-8" in result.output
+    assert result.exit_code == 2 and "không phải văn bản UTF-8" in result.output
     assert counts(app) == before
 
 
 def test_import_into_an_unknown_ward_exits_2(app, runner, tmp_path):
     before = counts(app)
     result = cfw(runner, "groups", "import", "nowhere", write_csv(tmp_path, groups_csv()))
-    assert result.exit_code == 2 and "no ward with code 'nowhere'" in result.output
+    assert result.exit_code == 2 and "Không có phường mã 'nowhere'" in result.output
     assert counts(app) == before
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"dinh-ke": "Dinh Ke!"}, "use 2-64 lowercase"),
-        ({"dinh-ke": "x"}, "use 2-64 lowercase"),
-        ({"other": "urban"}, "locality type 'urban' is not in the rule file"),
-        ({"Phường Dĩnh Kế": "  "}, "name: required"),
-        ({}, "already exists"),  # the fixture created dinh-ke
+        ({"dinh-ke": "Dinh Ke!"}, "dùng 2–64 chữ thường"),
+        ({"dinh-ke": "x"}, "dùng 2–64 chữ thường"),
+        ({"other": "urban"}, "Loại đơn vị 'urban' không có trong tệp quy tắc"),
+        ({"Phường Dĩnh Kế": "  "}, "Tên: bắt buộc"),
+        ({}, "Đã có phường mã"),  # the fixture created dinh-ke
     ],
 )
 def test_a_bad_ward_exits_2_and_writes_nothing(app, runner, ward, change, message):
@@ -103,11 +113,14 @@ def test_every_locality_of_the_rule_file_is_accepted(app, runner):
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--start", "2026-12-31", "--end", "2026-01-01"], "ends (2026-01-01) before it starts"),
-        (["--rules", "qd99-2030"], "unknown rule version 'qd99-2030'"),
-        (["--rules", "../../etc/x.toml"], "unknown rule version"),
-        (["--instrument", "c99"], "unknown instrument version 'c99'"),
-        (["--cap", "0"], "cap must be"),
+        (
+            ["--start", "2026-12-31", "--end", "2026-01-01"],
+            "Ngày kết thúc (01/01/2026) trước ngày bắt đầu",
+        ),
+        (["--rules", "qd99-2030"], "Không có phiên bản quy tắc 'qd99-2030'"),
+        (["--rules", "../../etc/x.toml"], "Không có phiên bản quy tắc"),
+        (["--instrument", "c99"], "Không có bộ câu hỏi 'c99'"),
+        (["--cap", "0"], "Giới hạn phải là số nguyên"),
     ],
 )
 def test_a_bad_round_exits_2_and_writes_nothing(app, runner, ward_with_groups, extra, message):
@@ -124,9 +137,9 @@ def test_round_names_are_unique_per_ward_and_bad_dates_are_usage_errors(
     assert cfw(runner, *ROUND).exit_code == 0
     before = counts(app)
     again = cfw(runner, *ROUND)
-    assert again.exit_code == 2 and "already has a round named 'Năm 2026'" in again.output
+    assert again.exit_code == 2 and "Phường đã có đợt đánh giá tên 'Năm 2026'" in again.output
     unknown = cfw(runner, "rounds", "create", "nowhere", *ROUND[3:])
-    assert unknown.exit_code == 2 and "no ward with code 'nowhere'" in unknown.output
+    assert unknown.exit_code == 2 and "Không có phường mã 'nowhere'" in unknown.output
     bad_date = cfw(runner, *ROUND[:5], "--start", "2026-02-30", "--end", "2026-12-31")
     assert bad_date.exit_code == 2
     assert counts(app) == before
@@ -140,7 +153,7 @@ def test_service_validates_rows_given_as_python_values(app, db_session):
         rows = [{"name": "Tổ 1", "children": True, "residents": 5}]
         group_import.import_groups(db_session, "thu", rows)
     assert caught.value.errors == [
-        "row 1: children must be a whole number from 0 to 1,000,000 (got 'True')"
+        "Dòng 1: Số trẻ em (children) phải là số nguyên từ 0 đến 1.000.000 (đang là 'True')"
     ]
     result = group_import.import_groups(
         db_session, "thu", [{"name": " Tổ  1 ", "children": 3, "residents": 5}]
