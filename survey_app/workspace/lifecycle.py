@@ -24,7 +24,14 @@ from assessment import InvalidInputs, canonical_inputs
 from survey_app.audit import log as audit
 from survey_app.core import lifecycle as table
 from survey_app.core.i18n import _
-from survey_app.models import AssessmentRound, LockedScore, PosterToken, RoundWorkflow, User
+from survey_app.models import (
+    AssessmentRound,
+    CouncilMember,
+    LockedScore,
+    PosterToken,
+    RoundWorkflow,
+    User,
+)
 from survey_app.workspace import procedure
 from survey_app.workspace.criteria import (
     WorkspaceError,
@@ -150,9 +157,34 @@ def consolidate_round(session: Session, round_: AssessmentRound, *, actor: User)
     return _finish(session, round_, flow, "consolidate", "entering", actor)
 
 
+def _check_on_council(session: Session, round_: AssessmentRound, actor: User) -> None:
+    """Once the ward's council list links accounts, only those accounts approve.
+
+    The minutes print the council list, so an approval by an account that is not on it
+    would be signed by nobody the minutes name. A ward that has linked no account yet
+    (set up before council lists existed) keeps approving with its council accounts.
+    """
+    linked = set(
+        session.scalars(
+            select(CouncilMember.user_id).where(
+                CouncilMember.ward_id == round_.ward_id, CouncilMember.user_id.is_not(None)
+            )
+        )
+    )
+    if linked and actor.id not in linked:
+        raise WorkspaceError(
+            _(
+                "Tài khoản của bạn không có trong danh sách Hội đồng của phường, nên chưa phê "
+                "duyệt được. Nhờ quản trị thêm bạn vào Hội đồng (Quản trị → Hội đồng)."
+            ),
+            status=403,
+        )
+
+
 def approve_round(session: Session, round_: AssessmentRound, *, actor: User) -> RoundWorkflow:
     """A council member approves; the second approval, by a different member, approves the round."""
     flow = _begin(session, round_, "approve", actor)
+    _check_on_council(session, round_, actor)
     if flow.first_approved_by_id is None:
         flow.first_approved_by_id, flow.first_approved_at = actor.id, now()
         one = {"approval": 1}

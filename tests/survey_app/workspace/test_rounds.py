@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from survey_app.admin import council
 from survey_app.audit import log as audit
 from survey_app.core.db import get_session, write_transaction
 from survey_app.models import AssessmentRound, CriterionValue
@@ -279,3 +280,38 @@ def _pw() -> str:
     from tests.conftest import TEST_PASSWORD
 
     return TEST_PASSWORD
+
+
+def test_once_the_council_list_links_accounts_only_those_accounts_approve(app, world):
+    enter_everything(app, world)
+    with app.app_context():
+        session = get_session()
+        round_ = session.get(AssessmentRound, world.round_id)
+        with write_transaction(session) as tx:
+            rounds.consolidate_round(tx, round_, actor=user(session, world, "vhxh"))
+        council.add_member(
+            session,
+            world.ward_id,
+            actor=None,
+            name="Vũ Văn Trung",
+            position="Phó Chủ tịch UBND phường",
+            council_role="chair",
+            user_id=world.users["hoidong1"],
+        )
+        with pytest.raises(WorkspaceError) as refused, write_transaction(session) as tx:
+            rounds.approve_round(tx, round_, actor=user(session, world, "hoidong2"))
+        assert refused.value.status == 403 and "danh sách Hội đồng" in str(refused.value)
+        assert workflow.workflow(session, round_.id).first_approved_by_id is None  # not stored
+        with write_transaction(session) as tx:
+            rounds.approve_round(tx, round_, actor=user(session, world, "hoidong1"))
+        council.add_member(
+            session,
+            world.ward_id,
+            actor=None,
+            name="Lê Thị Mai",
+            position="Trưởng Trạm Y tế",
+            user_id=world.users["hoidong2"],
+        )
+        with write_transaction(session) as tx:
+            rounds.approve_round(tx, round_, actor=user(session, world, "hoidong2"))
+        assert workflow.stage(session, round_.id) == "approved"
