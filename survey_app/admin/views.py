@@ -10,11 +10,11 @@ URL map:
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from survey_app.accounts import auth
+from survey_app.accounts import auth, ratelimit
 from survey_app.accounts.auth import require
 from survey_app.accounts.scope import me, rounds_of
 from survey_app.admin import council, divisions, first_run, groups, people, setup
@@ -28,7 +28,7 @@ from survey_app.admin.web import (
     ward_or_404,
     ward_values,
 )
-from survey_app.core.db import get_session
+from survey_app.core.db import get_session, write_transaction
 from survey_app.core.i18n import _
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -45,6 +45,17 @@ def _send_to_setup() -> Response | None:
     if entry and first_run.setup_pending(get_session()):
         return redirect(url_for("first_run.setup_page"))
     return None
+
+
+def _setup_try_allowed() -> bool:
+    """Count one try of the one-time code from this source (committed even if it fails)."""
+    config = current_app.config
+    key = ratelimit.client_key(config["CLIENT_HASH_KEY"], request.remote_addr, "setup")
+    session = get_session()
+    with write_transaction(session):
+        return ratelimit.hit(
+            session, key, limit=config["SETUP_TRIES_PER_WINDOW"], window_s=config["SETUP_WINDOW_S"]
+        )
 
 
 @setup_bp.route("/setup", methods=["GET", "POST"])
@@ -64,6 +75,10 @@ def setup_page() -> str | Response | tuple[str, int]:
     if not form.validate() or errors:
         return render_template("admin/setup.html", form=form, errors=errors), 422
     values["code"] = (form.code.data or "").strip() or divisions.slug(values["name"])
+    if not _setup_try_allowed():
+        minutes = current_app.config["SETUP_WINDOW_S"] // 60
+        error = _("Nhập mã quá nhiều lần. Vui lòng đợi %(num)d phút rồi thử lại.", num=minutes)
+        return render_template("admin/setup.html", form=form, errors=[error]), 429
     try:
         admin, _ward = first_run.complete_setup(
             session,

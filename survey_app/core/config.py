@@ -47,6 +47,10 @@ class Defaults:
     LOGIN_FAILURE_WINDOW_S = 15 * 60  # quiet this long: the count starts again
     LOGIN_FAILURES_PER_ACCOUNT = 5  # free tries for one account from one source
     LOGIN_FAILURES_PER_CLIENT = 20  # free tries from one source (an office NAT shares one)
+    # The first-run page: tries of the one-time code from one source per window. The code has
+    # 100 random bits, so this only keeps a script from filling the log with guesses.
+    SETUP_TRIES_PER_WINDOW = 10
+    SETUP_WINDOW_S = 15 * 60
     LOGIN_DELAY_BASE_S = 2
     LOGIN_DELAY_MAX_S = 15 * 60
     # Security headers (survey_app/core/security.py).

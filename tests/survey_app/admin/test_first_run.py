@@ -80,6 +80,26 @@ def test_a_wrong_code_writes_nothing(app, client):
     assert _count(app, Ward) == 0 and _count(app, User) == 0
 
 
+def test_guessing_the_code_is_slowed_and_the_right_code_then_waits_too(app, client):
+    # One window longer than any test run, so no try falls into the next window.
+    app.config.update(SETUP_TRIES_PER_WINDOW=3, SETUP_WINDOW_S=10**9)
+    code = _code(app)
+    for n in range(3):
+        wrong = client.post("/setup", data=FORM | {"setup_code": f"AAAAA-BBBBB-CCCCC-DDDD{n}"})
+        assert wrong.status_code == 422
+    waited = client.post("/setup", data=FORM | {"setup_code": code})
+    assert waited.status_code == 429
+    assert "Nhập mã quá nhiều lần" in waited.get_data(as_text=True)
+    assert _count(app, Ward) == 0
+    other = app.test_client()  # another source is not slowed by this one
+    assert (
+        other.post(
+            "/setup", data=FORM | {"setup_code": code}, environ_base={"REMOTE_ADDR": "198.51.100.9"}
+        ).status_code
+        == 303
+    )
+
+
 def test_without_a_printed_code_nobody_gets_in(app, client):
     response = client.post("/setup", data=FORM | {"setup_code": ""})
     assert response.status_code == 422
