@@ -11,7 +11,7 @@ import datetime as dt
 
 from survey_app.core.fonts import nfc
 from survey_app.dossier.model import Block, Bundle, Cell, Document, Grid, Signature, cell, para
-from survey_app.dossier.parts import committee_signer, document_number, ward_header
+from survey_app.dossier.parts import committee_signer, document_number, in_text, ward_header
 from survey_app.dossier.pdf import render_bundle_pdf
 from survey_app.dossier.texts import date_text, text
 from survey_app.dossier.word import render_bundle_docx
@@ -118,7 +118,11 @@ def report_document(plan: Plan, ward: Ward, lang: str, today: dt.date) -> Docume
     overdue = sum(r.status is Status.OVERDUE for r in view.activities)
     evidence = sum(r.evidence for r in view.activities)
     blocks: list[Block] = [
-        para(template.word("report_intro", lang, number=number, ward=ward.name, year=plan.year)),
+        para(
+            template.word(
+                "report_intro", lang, number=number, ward=in_text(ward.name, lang), year=plan.year
+            )
+        ),
         para(
             template.word(
                 "report_summary",

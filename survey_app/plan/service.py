@@ -38,7 +38,9 @@ class PlanError(ValueError):
 
 
 def _fill(text: str, ward: Ward, year: int) -> str:
-    return text.replace("{ward}", ward.name).replace("{year}", str(year))
+    # Mid-sentence the ward reads "phường Dĩnh Kế", as in the seed plan ("UBND phường …").
+    name = ward.name[:1].lower() + ward.name[1:]
+    return text.replace("{ward}", name).replace("{year}", str(year))
 
 
 def plan_snapshot(plan: Plan) -> dict[str, Any]:

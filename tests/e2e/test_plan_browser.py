@@ -148,6 +148,13 @@ def test_done_when_from_next_years_plan_to_the_criterion_11_form(
     next_id = _plan_id(page)
     assert f"Thời gian thực hiện: năm {next_year}" in main
     _both(page, "done-when-1-next-year-plan")
+    # The copy keeps who is in charge of each criterion (the page that changes it).
+    page.click("a:has-text('Sửa phân công tiêu chí')")
+    page.wait_for_load_state()
+    assert page.locator("select[name=c11]").input_value() == "doan"
+    assert page.locator("select[name=c10]").input_value() == "truonghoc"
+    _both(page, "done-when-1b-assignment")
+    page.goto(live_server.url_for("plan.show", plan_id=next_id))
 
     # 2. One of its sections edited.
     page.click("#s-goal-specific a:has-text('Sửa phần này')")
@@ -155,7 +162,7 @@ def test_done_when_from_next_years_plan_to_the_criterion_11_form(
     body = page.locator("textarea[name=body]")
     body.fill(body.input_value() + "\n" + NEW_GOAL)
     _both(page, "done-when-2-edit-section")
-    page.click("form button[type=submit]")
+    page.click("main form:has(textarea[name=body]) button[type=submit]")
     page.wait_for_load_state()
     assert NEW_GOAL[2:] in page.inner_text("#s-goal-specific")
 
