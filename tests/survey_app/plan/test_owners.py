@@ -127,7 +127,12 @@ def test_changing_criterion_11_in_the_plan_changes_who_enters_it(app, client, lo
     assert f"Kế hoạch năm {YEAR}" in _text(form)
     assert client.post(f"/rounds/{round_id}/criteria/c11", data=C11).status_code == 303
     assert "Tiêu chí 11" in _text(client.get(f"/rounds/{round_id}/criteria"))
+    history = f"/audit/history?entity=criterion_value&id={round_id}:c11.forum_held"
+    assert "quyền tham gia" in _text(client.get(f"/rounds/{round_id}/scorecard"))
+    assert client.get(history).status_code == 200
     _relogin(client, login, "doan1")
+    assert "quyền tham gia" not in _text(client.get(f"/rounds/{round_id}/scorecard"))
+    assert client.get(history).status_code == 403
     assert client.get(f"/rounds/{round_id}/criteria/c11").status_code == 403
     assert client.post(f"/rounds/{round_id}/criteria/c11", data=C11).status_code == 403
     assert "Tiêu chí 11" not in _text(client.get(f"/rounds/{round_id}/criteria"))
