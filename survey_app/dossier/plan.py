@@ -21,7 +21,7 @@ from survey_app.plan.status import Status
 from survey_app.plan.template import PlanTemplate, load_template
 
 ACTIVITY_WIDTHS = (10.0, None, 32.0, 32.0, 24.0)  # mm; the activity column takes the rest
-REPORT_WIDTHS = (10.0, None, 22.0, 22.0, 22.0)
+REPORT_WIDTHS = (10.0, None, 21.0, 21.0, 36.0)  # file names need room: they never wrap mid-name
 
 
 def _place(ward: Ward) -> str:
