@@ -12,8 +12,10 @@ moments ``datetime.datetime``; every text is printed after NFC normalisation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from types import MappingProxyType
 from typing import Literal
 
 from assessment import (
@@ -36,6 +38,15 @@ LETTER, REPORT, MINUTES = "letter", "report", "minutes"
 
 
 @dataclass(frozen=True, slots=True)
+class PlanEvidence:
+    """An activity of the ward's plan linked to a yes/no input, and its evidence files."""
+
+    activity: str  # the activity's title
+    done_on: date | None
+    files: tuple[str, ...]  # file names, in upload order
+
+
+@dataclass(frozen=True, slots=True)
 class SourceNote:
     """Where one entered figure comes from (register, report, date), as the owner unit noted it."""
 
@@ -47,6 +58,7 @@ class SourceNote:
     unit: str = ""  # unit of the value ("trẻ em"), not the owner unit
     entered_by: str = ""
     updated_at: datetime | None = None
+    evidence: tuple[PlanEvidence, ...] = ()  # the plan's evidence linked to this input
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +225,13 @@ class DossierData:
     posting: Posting | None = None
     override: Override | None = None
     unit_abbreviation: str = "VHXH"  # drafting unit in "Lưu: VT, VHXH."
+    # Criterion id → the unit in charge in this round (the ward's plan, survey_app/plan/owners);
+    # a criterion not listed prints the rule file's unit.
+    owners: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def owner(self, criterion_id: str, default: str) -> str:
+        """The unit in charge of ``criterion_id`` in this round (``default``: the rule file's)."""
+        return self.owners.get(criterion_id, default)
 
     @property
     def issuing_body(self) -> str:

@@ -210,7 +210,7 @@ def score_grid(data: DossierData, *, with_units: bool = True) -> Grid:
         keys = ("col_no", "col_criterion", "col_max", "col_points")
     rows: list[tuple[Cell, ...]] = []
     for c in card.criteria:
-        unit = (cell(unit_name(data, c.unit)),) if with_units else ()
+        unit = (cell(unit_name(data, data.owner(c.id, c.unit))),) if with_units else ()
         rows.append(
             (
                 cell(c.number, "center"),

@@ -11,7 +11,7 @@ import datetime as dt
 
 from survey_app.core.fonts import nfc
 from survey_app.dossier.model import Block, Bundle, Cell, Document, Grid, Signature, cell, para
-from survey_app.dossier.parts import committee_signer, document_number, ward_header
+from survey_app.dossier.parts import committee_signer, document_number, in_text, ward_header
 from survey_app.dossier.pdf import render_bundle_pdf
 from survey_app.dossier.texts import date_text, text
 from survey_app.dossier.word import render_bundle_docx
@@ -21,7 +21,7 @@ from survey_app.plan.status import Status
 from survey_app.plan.template import PlanTemplate, load_template
 
 ACTIVITY_WIDTHS = (10.0, None, 32.0, 32.0, 24.0)  # mm; the activity column takes the rest
-REPORT_WIDTHS = (10.0, None, 22.0, 22.0, 22.0)
+REPORT_WIDTHS = (10.0, None, 21.0, 21.0, 36.0)  # file names need room: they never wrap mid-name
 
 
 def _place(ward: Ward) -> str:
@@ -118,7 +118,11 @@ def report_document(plan: Plan, ward: Ward, lang: str, today: dt.date) -> Docume
     overdue = sum(r.status is Status.OVERDUE for r in view.activities)
     evidence = sum(r.evidence for r in view.activities)
     blocks: list[Block] = [
-        para(template.word("report_intro", lang, number=number, ward=ward.name, year=plan.year)),
+        para(
+            template.word(
+                "report_intro", lang, number=number, ward=in_text(ward.name, lang), year=plan.year
+            )
+        ),
         para(
             template.word(
                 "report_summary",

@@ -130,8 +130,21 @@ def criterion_label(data: DossierData, criterion_id: str) -> str:
     return str(found) if found is not None else text("shared_row", data.language)
 
 
+def evidence_lines(note: SourceNote, lang: str) -> tuple[str, ...]:
+    """ "Minh chứng theo kế hoạch: <activity> (hoàn thành …): <files>", one line per activity."""
+    lines = []
+    for item in note.evidence:
+        done = (
+            text("evidence_done", lang, date=short_date(item.done_on, lang)) if item.done_on else ""
+        )
+        files = ", ".join(item.files)
+        lines.append(text("evidence_line", lang, activity=item.activity, done=done, files=files))
+    return tuple(lines)
+
+
 def sources_blocks(data: DossierData) -> list[Block]:
-    """Part V: every entered figure with its source note, in criterion order."""
+    """Part V: every entered figure with its source note and the plan's evidence linked to it,
+    in criterion order."""
     lang = data.language
     out: list[Block] = [para(text("sec_sources", lang), "heading")]
     if not data.source_notes:
@@ -144,7 +157,7 @@ def sources_blocks(data: DossierData) -> list[Block]:
                 cell(criterion_label(data, n.criterion_id), "center"),
                 cell(n.label[:1].upper() + n.label[1:]),
                 cell(f"{n.value} {n.unit}".strip(), "center"),
-                cell(n.note),
+                Cell((n.note, *evidence_lines(n, lang))),
                 Cell((n.entered_by, day)),
             )
         )

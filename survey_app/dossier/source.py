@@ -1,8 +1,9 @@
 """Build the dossier's plain data (`survey_app.dossier.data.DossierData`) from a round.
 
 The renderer never touches the database; this module reads the ward, the round, its score
-(the locked one when locked), the source notes, the council's approvals, the audit chain
-head, and the criterion-13 survey statistics (official figures: flagged answers left out).
+(the locked one when locked), the source notes with the plan's evidence linked to each input,
+the unit in charge of each criterion, the council's approvals, the audit chain head, and the
+criterion-13 survey statistics (official figures: flagged answers left out).
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from survey_app.core.permissions import roles_with
 from survey_app.dossier import data as dd
 from survey_app.dossier.parts import in_text
 from survey_app.dossier.texts import vietnam_date
-from survey_app.models import AssessmentRound, Response, User
+from survey_app.models import AssessmentRound, Evidence, PlanActivity, Response, User
+from survey_app.plan.evidence_store import plan_evidence
+from survey_app.plan.owners import round_owners
 from survey_app.results.counts import formula_for, not_counted_responses
 from survey_app.results.dashboard import figures, load_counts
 from survey_app.workspace.criteria import sections, stored_values
@@ -161,6 +164,19 @@ def _override(flow: Any) -> dd.Override | None:
     return dd.Override(reason, name, getattr(flow, "override_at", None))
 
 
+def evidence_notes(
+    rows: list[tuple[PlanActivity, Evidence]],
+) -> tuple[dd.PlanEvidence, ...]:
+    """The plan's evidence of one input, one entry per activity with its files in order."""
+    by_activity: dict[int, tuple[PlanActivity, list[str]]] = {}
+    for activity, item in rows:
+        by_activity.setdefault(activity.id, (activity, []))[1].append(item.filename)
+    return tuple(
+        dd.PlanEvidence(activity.title, activity.done_on, tuple(files))
+        for activity, files in by_activity.values()
+    )
+
+
 def build_dossier_data(session: Session, round_: AssessmentRound, language: str) -> Any:
     """A round's `DossierData` in ``language`` ("vi"/"en"); ValueError if it cannot be scored."""
     result = round_score(session, round_)
@@ -168,6 +184,8 @@ def build_dossier_data(session: Session, round_: AssessmentRound, language: str)
         raise ValueError("; ".join(e.message(language) for e in result.errors))
     rules, ward = result.rules, round_.ward
     stored = stored_values(session, round_.id)
+    yes_no = [spec.key for spec in rules.inputs if spec.type == "yes_no"]
+    evidence = plan_evidence(session, round_, yes_no)
     notes = []
     for part in sections(rules):
         for spec in part.inputs:
@@ -184,6 +202,7 @@ def build_dossier_data(session: Session, round_: AssessmentRound, language: str)
                     unit=spec.unit.get(language) if spec.unit else "",
                     entered_by=_name(session, row.updated_by_id),
                     updated_at=row.updated_at,
+                    evidence=evidence_notes(evidence.get(spec.key, [])),
                 )
             )
     flow = workflow(session, round_.id)
@@ -223,6 +242,7 @@ def build_dossier_data(session: Session, round_: AssessmentRound, language: str)
         scorecard=result.card,
         gaps=result.plan,
         source_notes=tuple(notes),
+        owners=round_owners(session, round_, rules),
         survey=survey_section(session, round_),
         council=dd.CouncilSection(
             chair_name=ward.chair_name,

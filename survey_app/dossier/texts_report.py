@@ -145,6 +145,11 @@ REPORT_TEXTS: dict[str, tuple[str, str]] = {
     "col_note": ("Nguồn, ghi chú", "Source, note"),
     "col_entered": ("Người nhập, ngày", "Entered by, on"),
     "sources_none": ("Chưa có ghi chú nguồn số liệu.", "No source notes yet."),
+    "evidence_line": (
+        "Minh chứng theo kế hoạch: {activity}{done}: {files}",
+        "Evidence from the plan: {activity}{done}: {files}",
+    ),
+    "evidence_done": (" (hoàn thành {date})", " (done {date})"),
     "sec_integrity": ("VI. THÔNG TIN XÁC THỰC", "VI. INTEGRITY"),
     "integrity": (
         "Bộ quy tắc: {version} (SHA-256 {rules_hash}). Mã băm số liệu đầu vào: {inputs_hash}. "

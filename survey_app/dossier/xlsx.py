@@ -59,7 +59,7 @@ def _scores(wb: Workbook, data: DossierData) -> None:
     ws = _sheet(wb, text("sheet_scores", lang), header, (6, 60, 26, 12, 12, 10, 12))
     prov = text("prov_yes", lang)
     for c in card.criteria:
-        row = [c.number, c.name.get(lang), unit_name(data, c.unit), None]
+        row = [c.number, c.name.get(lang), unit_name(data, data.owner(c.id, c.unit)), None]
         _append(ws, [*row, c.max_points, c.points, "" if c.verified else prov], bold=True)
         for ind in c.indicators:
             measured = None if ind.value is None else round(ind.value, 2)

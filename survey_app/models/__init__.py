@@ -12,6 +12,7 @@ from survey_app.models.plans import (
     Plan,
     PlanActivity,
     PlanActivityUnit,
+    PlanCriterionOwner,
     PlanSection,
 )
 from survey_app.models.responses import Answer, AnswerCount, Response
@@ -34,6 +35,7 @@ __all__ = [
     "Plan",
     "PlanActivity",
     "PlanActivityUnit",
+    "PlanCriterionOwner",
     "PlanSection",
     "PosterJob",
     "PosterToken",

@@ -64,6 +64,9 @@ class CriterionEntry(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("assessment_round.id"), index=True)
     criterion: Mapped[str] = mapped_column(String(16))
     state: Mapped[str] = mapped_column(String(16), default="draft")
+    # The unit in charge of the criterion when its figures last changed or were sent: once
+    # entry closes, the unit the round actually used (printed in its dossier).
+    unit: Mapped[str | None] = mapped_column(String(32))
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     submitted_at: Mapped[dt.datetime | None]
 

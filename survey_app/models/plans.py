@@ -47,6 +47,9 @@ class Plan(Base):
     activities: Mapped[list[PlanActivity]] = relationship(
         back_populates="plan", order_by="PlanActivity.position", cascade="all, delete-orphan"
     )
+    criterion_owners: Mapped[list[PlanCriterionOwner]] = relationship(
+        order_by="PlanCriterionOwner.criterion", cascade="all, delete-orphan"
+    )
 
 
 class PlanSection(Base):
@@ -63,6 +66,24 @@ class PlanSection(Base):
     body: Mapped[str] = mapped_column(Text, default="")
 
     plan: Mapped[Plan] = relationship(back_populates="sections")
+
+
+class PlanCriterionOwner(Base):
+    """The unit a plan gives a criterion to (section V): the unit that enters its figures.
+
+    One row per criterion number; the criteria entry reads these rows (survey_app/plan/owners.py).
+    """
+
+    __tablename__ = "plan_criterion_owner"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "criterion"),
+        CheckConstraint("criterion BETWEEN 1 AND 99", name="criterion"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    criterion: Mapped[int]  # the criterion's number (1-13), the same in every rule version
+    unit: Mapped[str] = mapped_column(String(32))
 
 
 class PlanActivity(Base):

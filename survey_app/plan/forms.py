@@ -12,6 +12,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from survey_app.core.i18n import _l
@@ -71,3 +72,36 @@ class EvidenceForm(FlaskForm):
 
     file = FileField(_l("Ảnh hoặc tệp PDF"), validators=[FileRequired(_l("Hãy chọn một tệp."))])
     caption = StringField(_l("Mô tả ngắn"), validators=[Optional(), Length(max=300)])
+
+
+class AssignmentFormBase(FlaskForm):
+    """Who is in charge of each criterion (one select per criterion, added by
+    `assignment_form`), and why it changes."""
+
+    reason = StringField(
+        _l("Lý do thay đổi (ghi vào nhật ký)"), validators=[Optional(), Length(max=300)]
+    )
+
+
+def criterion_field(number: int) -> str:
+    """The form field name of criterion ``number``'s unit."""
+    return f"c{number}"
+
+
+def assignment_form(
+    rows: list[tuple[int, str, str]], choices: list[tuple[str, str]]
+) -> AssignmentFormBase:
+    """A form with one unit select per criterion: ``rows`` are (number, label, current unit)."""
+
+    class AssignmentForm(AssignmentFormBase):
+        pass
+
+    options = [SelectChoice(value, label) for value, label in choices]
+    for number, label, _unit in rows:
+        field = SelectField(label, choices=options, validators=[InputRequired()])
+        setattr(AssignmentForm, criterion_field(number), field)
+    form = AssignmentForm()
+    if not form.is_submitted():
+        for number, _label, unit in rows:
+            form[criterion_field(number)].data = unit
+    return form

@@ -12,6 +12,7 @@ from assessment import load_rules
 from survey_app.core.i18n import _, _l
 from survey_app.core.permissions import has
 from survey_app.models import Plan
+from survey_app.plan.owners import plan_assignment
 from survey_app.plan.status import Status, activity_status
 from survey_app.plan.template import PlanTemplate, load_template
 from survey_app.plan.timeline import Bar, timeline_svg
@@ -68,7 +69,7 @@ class PlanView:
     symbol: str
     sections: tuple  # the plan's PlanSection rows, in order
     kinds: dict[str, str]  # section key → kind (text, criteria, activities, duties)
-    criteria: tuple[tuple[int, str, str], ...]  # (number, name, lead unit name)
+    criteria: tuple[tuple[int, str, str], ...]  # (number, name, lead unit name), plan's rows
     activities: tuple[ActivityRow, ...]
     units: tuple[UnitRow, ...]
     timeline: Markup
@@ -110,25 +111,27 @@ def plan_overview(plan: Plan, lang: str, today: dt.date) -> PlanView:
                 indicator=act.indicator,
             )
         )
+    # Who leads each criterion: the plan's own assignment, the one the criteria entry uses.
+    owners = plan_assignment(plan)
     units = []
     for unit in template.units:
         mine = [r for r in rows if r.lead == unit.id]
+        led = tuple(n for n in sorted(owners) if owners[n] == unit.id)
         units.append(
             UnitRow(
                 id=unit.id,
                 name=unit.name.get(lang) or unit.name["vi"],
                 request=unit.request,
                 duties=unit.duties,
-                criteria=tuple(f"{n}" for n in unit.criteria),
-                supports=tuple(f"{n}" for n in unit.supports),
+                criteria=tuple(f"{n}" for n in led),
+                supports=tuple(f"{n}" for n in unit.supports if n not in led),
                 done=sum(r.status is Status.DONE for r in mine),
                 total=len(mine),
                 overdue=sum(r.status is Status.OVERDUE for r in mine),
             )
         )
     criteria = tuple(
-        (n, names.get(n, ""), _unit_name(template, template.unit_of_criterion(n) or "", lang))
-        for n in range(1, 14)
+        (n, names.get(n, ""), _unit_name(template, owners[n], lang)) for n in sorted(owners)
     )
     bars = [
         Bar(r.number, r.start_on, r.due_on, r.status, f"{r.number}. {r.title}: {r.status_label}")

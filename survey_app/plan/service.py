@@ -20,6 +20,7 @@ from survey_app.models import (
     User,
     Ward,
 )
+from survey_app.plan.owners import owner_rows, plan_assignment, template_assignment
 from survey_app.plan.template import PlanTemplate, default_version, load_template
 
 TITLE_MAX = 300
@@ -37,7 +38,9 @@ class PlanError(ValueError):
 
 
 def _fill(text: str, ward: Ward, year: int) -> str:
-    return text.replace("{ward}", ward.name).replace("{year}", str(year))
+    # Mid-sentence the ward reads "phường Dĩnh Kế", as in the seed plan ("UBND phường …").
+    name = ward.name[:1].lower() + ward.name[1:]
+    return text.replace("{ward}", name).replace("{year}", str(year))
 
 
 def plan_snapshot(plan: Plan) -> dict[str, Any]:
@@ -122,6 +125,7 @@ def create_plan(
         raise PlanError(f"phường đã có kế hoạch năm {year}", 409)
     template = load_template(version or default_version())
     plan = Plan(ward_id=ward.id, year=year, template_version=template.version, number="")
+    plan.criterion_owners = owner_rows(template_assignment(template))
     for position, section in enumerate(template.sections):
         plan.sections.append(
             PlanSection(
@@ -148,8 +152,9 @@ def create_plan(
 
 
 def copy_forward(session: Session, source: Plan, year: int, *, actor: User | None) -> Plan:
-    """Next year's plan from ``source``: its sections and activities, dates moved to ``year``,
-    nothing marked done, no evidence carried over (evidence belongs to the year it shows)."""
+    """Next year's plan from ``source``: its sections, activities and assignment of criteria to
+    units, dates moved to ``year``, nothing marked done, no evidence carried over (evidence
+    belongs to the year it shows)."""
     _check_year(year)
     if plan_of(session, source.ward_id, year) is not None:
         raise PlanError(f"phường đã có kế hoạch năm {year}", 409)
@@ -158,6 +163,7 @@ def copy_forward(session: Session, source: Plan, year: int, *, actor: User | Non
     plan = Plan(
         ward_id=source.ward_id, year=year, template_version=source.template_version, number=""
     )
+    plan.criterion_owners = owner_rows(plan_assignment(source))  # who enters what, as last year
     for section in source.sections:
         body = section.body.replace(f"năm {source.year}", f"năm {year}")
         plan.sections.append(
@@ -188,7 +194,8 @@ def _store_new(session: Session, plan: Plan, actor: User | None, reason: str) ->
         "plan",
         plan.id,
         None,
-        plan_snapshot(plan),
+        plan_snapshot(plan)
+        | {"criteria": {str(r.criterion): r.unit for r in plan.criterion_owners}},
         actor=actor,
         ward_id=plan.ward_id,
         reason=reason,

@@ -99,10 +99,6 @@ class PlanTemplate:
         """The unit with this id, or None."""
         return next((u for u in self.units if u.id == unit_id), None)
 
-    def unit_of_criterion(self, number: int) -> str | None:
-        """The unit that leads criterion ``number`` in this template."""
-        return next((u.id for u in self.units if number in u.criteria), None)
-
 
 def available_versions() -> list[str]:
     """The template versions shipped, oldest first."""

@@ -6,6 +6,7 @@ URL map (blueprint "plan"):
   GET       /plan/<id>                      the plan: sections, activities, the year's timeline
   POST      /plan/<id>/header               its number and date
   GET,POST  /plan/<id>/sections/<key>       edit one section
+  GET,POST  /plan/<id>/criteria             which unit is in charge of each criterion
   GET,POST  /plan/<id>/activities/new       add an activity
   GET,POST  /plan/activities/<id>           one activity: change it (its lead unit or the officer)
   POST      /plan/activities/<id>/done      mark it done (or not)
@@ -18,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from wtforms.fields.choices import SelectChoice
 
 from assessment import load_rules
 from survey_app.accounts.auth import require
@@ -29,7 +31,7 @@ from survey_app.core.security import MAX_ID, error_response
 from survey_app.core.vntime import today_vn
 from survey_app.core.web import accepts_upload, download
 from survey_app.models import Evidence, EvidenceFile, Plan, PlanActivity, Ward
-from survey_app.plan import access, evidence_store, service
+from survey_app.plan import access, evidence_store, owners, service
 from survey_app.plan.evidence import MAX_BYTES, EvidenceError, check_file
 from survey_app.plan.forms import (
     ActivityForm,
@@ -38,6 +40,8 @@ from survey_app.plan.forms import (
     HeaderForm,
     NewPlanForm,
     SectionForm,
+    assignment_form,
+    criterion_field,
 )
 from survey_app.plan.overview import plan_overview, unit_choices
 
@@ -60,7 +64,7 @@ def _activity_or_404(activity_id: int) -> PlanActivity:
     return activity
 
 
-def _refused(exc: service.PlanError | EvidenceError) -> Any:
+def _refused(exc: service.PlanError | EvidenceError | owners.AssignmentError) -> Any:
     return error_response(getattr(exc, "status", 400), message=str(exc))
 
 
@@ -77,9 +81,9 @@ def _indicator_choices() -> list[tuple[str, str]]:
 def _activity_form(plan: Plan, activity: PlanActivity | None = None) -> ActivityForm:
     form = ActivityForm(obj=activity) if activity is not None else ActivityForm()
     units = unit_choices(plan, current_language())
-    form.lead.choices = units
-    form.supports.choices = units
-    form.indicator.choices = _indicator_choices()
+    form.lead.choices = [SelectChoice(value, label) for value, label in units]
+    form.supports.choices = [SelectChoice(value, label) for value, label in units]
+    form.indicator.choices = [SelectChoice(value, label) for value, label in _indicator_choices()]
     if activity is not None and not form.is_submitted():
         form.lead.data = activity.lead_unit
         form.supports.data = activity.supporting_units
@@ -106,8 +110,8 @@ def index() -> str:
     user = me()
     plans = service.plans_of(get_session(), user.ward_id) if user.ward_id else []
     form = NewPlanForm(year=today_vn().year if not plans else plans[0].year + 1)
-    form.source.choices = [("template", _("Mẫu kế hoạch mới nhất"))] + [
-        (str(p.id), _("Kế hoạch năm %(year)s", year=p.year)) for p in plans
+    form.source.choices = [SelectChoice("template", _("Mẫu kế hoạch mới nhất"))] + [
+        SelectChoice(str(p.id), _("Kế hoạch năm %(year)s", year=p.year)) for p in plans
     ]
     return render_template(
         "plan/index.html", plans=plans, form=form, can_edit=access.may_edit_plan(user)
@@ -202,6 +206,46 @@ def section(plan_id: int, key: str) -> Any:
         return redirect(url_for("plan.show", plan_id=plan_id, _anchor=f"s-{key}"), 303)
     code = 400 if form.is_submitted() else 200
     return render_template("plan/section.html", plan=plan, section=found, form=form), code
+
+
+@bp.route("/<int:plan_id>/criteria", methods=["GET", "POST"])
+@require("plan.edit")
+def assignment(plan_id: int) -> Any:
+    """Give each criterion to a unit: the unit whose officers then enter its figures."""
+    plan = _plan_or_404(plan_id)
+    view = plan_overview(plan, current_language(), today_vn())
+    current = owners.plan_assignment(plan)
+    rows = [
+        (n, _("Tiêu chí %(n)d: %(name)s", n=n, name=name), current[n])
+        for n, name, _u in view.criteria
+    ]
+    names = dict(unit_choices(plan, current_language()))
+    choices = [(u, names[u]) for u in owners.assignable_units(plan)]
+    form = assignment_form(rows, choices)
+    if form.validate_on_submit():
+        changes = {n: form[criterion_field(n)].data for n, _label, _unit in rows}
+        try:
+            with write_transaction(get_session()):
+                changed = owners.assign_criteria(
+                    get_session(), plan, changes, actor=me(), reason=form.reason.data or ""
+                )
+        except owners.AssignmentError as exc:
+            return _refused(exc)
+        flash(
+            _(
+                "Đã đổi phân công %(n)s tiêu chí: đơn vị mới nhập số liệu của tiêu chí đó.",
+                n=changed,
+            ),
+            "success",
+        )
+        return redirect(url_for("plan.show", plan_id=plan_id, _anchor="assignment"), 303)
+    code = 400 if form.is_submitted() else 200
+    return render_template(
+        "plan/assignment.html",
+        plan=plan,
+        form=form,
+        fields=[criterion_field(n) for n, _label, _unit in rows],
+    ), code
 
 
 @bp.route("/<int:plan_id>/activities/new", methods=["GET", "POST"])

@@ -1,11 +1,13 @@
 """Criterion values entered by the owner units: record, validate, submit; every change audited.
 
 What a unit enters comes from the round's rule file: each criterion's ``inputs`` form one
-section, owned by the criterion's unit; the shared inputs ("ward.children") form a section of
-their own, entered by the culture-social officer. A value is checked against the rule file's
-range and, with the values already stored, against the scoring library's `validate_inputs`
-(a part never exceeds its whole). Each function runs inside the caller's write transaction and
-writes its audit rows there, so a change and its record are stored together or not at all.
+section, owned by the unit the round's assignment puts in charge of it (the ward's plan for
+the year, else the rule file: `survey_app.plan.owners`); the shared inputs ("ward.children")
+form a section of their own, entered by the culture-social officer. A value is checked
+against the rule file's range and, with the values already stored, against the scoring
+library's `validate_inputs` (a part never exceeds its whole). Each function runs inside the
+caller's write transaction and writes its audit rows there, so a change and its record are
+stored together or not at all.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from survey_app.core.i18n import _, current_language
 from survey_app.core.permissions import can_access_ward, can_edit_unit
 from survey_app.models import AssessmentRound, CriterionEntry, CriterionValue, RoundWorkflow, User
 from survey_app.models.criteria import SOURCE_NOTE_MAX
+from survey_app.plan.owners import round_owners
 from survey_app.workspace.sections import (  # re-exported: callers use criteria.*
     SHARED_SECTION,
     Section,
@@ -88,6 +91,18 @@ def stage_of(session: Session, round_id: int) -> str:
     """The workflow stage of a round ("entering" until the first step is taken)."""
     flow = session.get(RoundWorkflow, round_id)
     return flow.stage if flow is not None else "entering"
+
+
+def round_sections(session: Session, round_: AssessmentRound) -> list[Section]:
+    """The round's sections, each owned by the unit its assignment puts in charge."""
+    rules = rules_for(round_)
+    return sections(rules, round_owners(session, round_, rules))
+
+
+def round_section(session: Session, round_: AssessmentRound, section_id: str) -> Section:
+    """One section of the round with its unit in charge (KeyError when there is none)."""
+    rules = rules_for(round_)
+    return section(rules, section_id, round_owners(session, round_, rules))
 
 
 def check_may_edit(session: Session, round_: AssessmentRound, part: Section, actor: User) -> None:
@@ -212,7 +227,7 @@ def record_criterion_values(
     submitted section returns it to draft (also audited).
     """
     rules = rules_for(round_)
-    part = section(rules, section_id)
+    part = section(rules, section_id, round_owners(session, round_, rules))
     check_may_edit(session, round_, part, actor)
     for key, note in notes.items():
         if len(note) > SOURCE_NOTE_MAX:
@@ -258,6 +273,7 @@ def record_criterion_values(
         )
     if changed:
         entry = _entry_for_update(session, round_.id, section_id)
+        entry.unit = part.unit  # the unit in charge now: the round keeps it once entry closes
         if entry.state == "submitted":
             _set_state(session, round_, entry, "draft", actor, reason or _("Sửa số liệu đã gửi"))
     session.flush()
@@ -335,7 +351,7 @@ def submit_criterion(
     named), one already submitted (409), and everything `record_criterion_values` refuses.
     """
     rules = rules_for(round_)
-    part = section(rules, section_id)
+    part = section(rules, section_id, round_owners(session, round_, rules))
     check_may_edit(session, round_, part, actor)
     stored = stored_values(session, round_.id)
     problems = missing_problems(part, stored, lang())
@@ -344,6 +360,7 @@ def submit_criterion(
     entry = _entry_for_update(session, round_.id, section_id)
     if entry.state == "submitted":
         raise WorkspaceError(_("Mục này đã được gửi rồi."), status=409)
+    entry.unit = part.unit
     _set_state(session, round_, entry, "submitted", actor, "")
     return entry
 
@@ -362,6 +379,8 @@ __all__ = [
     "readable_sections",
     "record_criterion_value",
     "record_criterion_values",
+    "round_section",
+    "round_sections",
     "rules_for",
     "section",
     "sections",

@@ -5,7 +5,8 @@ URL map (blueprint "criteria"):
   GET, POST /rounds/<id>/criteria/<criterion>          the entry form (POST saves a draft)
   POST      /rounds/<id>/criteria/<criterion>/submit   send the criterion to the consolidator
 
-A unit officer reads and edits only their own unit's criteria (403 otherwise).
+A unit officer reads and edits only the criteria their unit is in charge of (403 otherwise):
+the round's assignment, from the ward's plan for the year (`survey_app.plan.owners`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from survey_app.core.forms import EmptyForm
 from survey_app.core.i18n import _, current_language
 from survey_app.models import AssessmentRound
 from survey_app.plan.evidence_store import plan_evidence
+from survey_app.plan.owners import plan_for_round, round_owners
 from survey_app.workspace import criteria as service
 from survey_app.workspace.criteria_forms import (
     CriterionFormBase,
@@ -38,7 +40,7 @@ bp = Blueprint("criteria", __name__, url_prefix="/rounds")
 
 def _section_or_404(round_: AssessmentRound, section_id: str) -> service.Section:
     try:
-        part = service.section(service.rules_for(round_), section_id)
+        part = service.round_section(get_session(), round_, section_id)
     except KeyError:
         abort(404)
     if not can_read_unit(me(), part.unit):
@@ -84,6 +86,7 @@ def _page(round_: AssessmentRound, part: service.Section, form: Any, status: int
         editable=editable,
         problems=service.missing_problems(part, stored, lang) if editable else {},
         unit_name=UNITS.get(part.unit, {}).get(lang, part.unit),
+        plan=plan_for_round(session, round_),
         lang=lang,
         evidence=plan_evidence(session, round_, [spec.key for spec in part.inputs]),
     )
@@ -97,7 +100,7 @@ def index(round_id: int) -> str:
     round_ = round_or_404(round_id)
     session = get_session()
     rules = service.rules_for(round_)
-    parts = service.readable_sections(me(), rules)
+    parts = service.readable_sections(me(), rules, round_owners(session, round_, rules))
     lang = current_language()
     groups = [(u.id, u.name.get(lang), [p for p in parts if p.unit == u.id]) for u in rules.units]
     return render_template(
@@ -106,6 +109,7 @@ def index(round_id: int) -> str:
         units=[g for g in groups if g[2]],
         states=service.entries(session, round_.id),
         stage=service.stage_of(session, round_.id),
+        plan=plan_for_round(session, round_),
         lang=lang,
     )
 

@@ -328,7 +328,7 @@ def _history_scope(entity: str, entity_id: str) -> None:
     spec = rules.input(key)
     section_id = spec.group if spec is not None else key
     try:
-        part = criteria_service.section(rules, section_id)
+        part = criteria_service.round_section(get_session(), round_, section_id)
     except KeyError:
         abort(404)
     if not can_read_unit(user, part.unit):

@@ -20,6 +20,7 @@ from survey_app.accounts.users import UNITS
 from survey_app.audit import log as audit
 from survey_app.core.db import get_session
 from survey_app.core.i18n import current_language
+from survey_app.plan.owners import round_owners
 from survey_app.workspace import scorecard as service
 from survey_app.workspace.lifecycle import stage_label
 from survey_app.workspace.workflow import stage
@@ -35,7 +36,11 @@ def show(round_id: int) -> str:
     session = get_session()
     result = service.round_score(session, round_)
     user = me()
-    rows = [c for c in result.card.criteria if can_read_unit(user, c.unit)] if result.card else []
+    owners = round_owners(session, round_, result.rules)  # the criteria entry's assignment
+    card = result.card
+    rows = (
+        [c for c in card.criteria if can_read_unit(user, owners.get(c.id, c.unit))] if card else []
+    )
     lang = current_language()
     return render_template(
         "workspace/scorecard.html",
@@ -46,6 +51,7 @@ def show(round_id: int) -> str:
         stage_label=stage_label(stage(session, round_.id)),
         errors=service.error_messages(result),
         units={uid: names.get(lang, uid) for uid, names in UNITS.items()},
+        owners=owners,
         rate_unit=lambda scale: RATE_UNITS[scale].get(lang) if scale in RATE_UNITS else "%",
         chain_head=audit.chain_head(session),  # printed pages carry the audit chain head
         lang=lang,

@@ -1,12 +1,15 @@
 """The sections of the criteria entry, read from a round's rule file.
 
-Each criterion's ``inputs`` form one section, owned by the criterion's unit; the shared inputs
+Each criterion's ``inputs`` form one section, owned by the unit in charge of the criterion (the
+round's assignment: the ward's plan for the year, else the rule file, survey_app/plan/owners.py);
+the shared inputs
 ("ward.children") form a section of their own, entered by the culture-social officer; a
 criterion scored from the survey is filled by the survey statistics, not typed in.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from assessment import InputSpec, RuleSet, Text
@@ -47,20 +50,26 @@ def rules_for(round_: AssessmentRound) -> RuleSet:
     return rule_store.load(round_.rule_version)
 
 
-def sections(rules: RuleSet) -> list[Section]:
-    """The shared section (when the rule file has shared inputs), then one per criterion."""
+def sections(rules: RuleSet, owners: Mapping[str, str] | None = None) -> list[Section]:
+    """The shared section (when the rule file has shared inputs), then one per criterion.
+
+    ``owners`` (criterion id → unit, `survey_app.plan.owners.round_owners`) says who is in
+    charge of each criterion; without it, the rule file's ``unit`` of each criterion.
+    """
+    owners = owners or {}
     shared = tuple(spec for spec in rules.inputs if spec.group == SHARED_SECTION)
     result = [Section(SHARED_SECTION, None, None, SHARED_OWNER, shared)] if shared else []
     for crit in rules.criteria:
         own = tuple(spec for spec in rules.inputs if spec.group == crit.id)
         survey = all(ind.scale == SURVEY_SCALE for ind in crit.indicators)
-        result.append(Section(crit.id, crit.number, crit.name, crit.unit, own, survey))
+        unit = owners.get(crit.id, crit.unit)
+        result.append(Section(crit.id, crit.number, crit.name, unit, own, survey))
     return result
 
 
-def section(rules: RuleSet, section_id: str) -> Section:
+def section(rules: RuleSet, section_id: str, owners: Mapping[str, str] | None = None) -> Section:
     """The section with this id (KeyError when the rule file has none)."""
-    for item in sections(rules):
+    for item in sections(rules, owners):
         if item.id == section_id:
             return item
     raise KeyError(section_id)
@@ -71,6 +80,8 @@ def entered_sections(rules: RuleSet) -> list[Section]:
     return [s for s in sections(rules) if not s.from_survey and s.inputs]
 
 
-def readable_sections(user: User | None, rules: RuleSet) -> list[Section]:
+def readable_sections(
+    user: User | None, rules: RuleSet, owners: Mapping[str, str] | None = None
+) -> list[Section]:
     """The sections ``user`` may read: a unit officer only their unit's."""
-    return [s for s in sections(rules) if can_read_unit(user, s.unit)]
+    return [s for s in sections(rules, owners) if can_read_unit(user, s.unit)]

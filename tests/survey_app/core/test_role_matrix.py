@@ -157,6 +157,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("plan.header", "POST"): only(granted("plan.edit"), 404),
     ("plan.section", "GET"): only(granted("plan.edit"), 404),
     ("plan.section", "POST"): only(granted("plan.edit"), 404),
+    ("plan.assignment", "GET"): only(granted("plan.edit"), 404),
+    ("plan.assignment", "POST"): only(granted("plan.edit"), 404),
     ("plan.new_activity", "GET"): only(granted("plan.edit"), 404),
     ("plan.new_activity", "POST"): only(granted("plan.edit"), 404),
     ("plan.activity", "GET"): only(granted("plan.read"), 404),

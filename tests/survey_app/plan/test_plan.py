@@ -98,7 +98,8 @@ def test_plan_page_carries_the_seed_headings_and_every_assignment(app, client, l
         "tiêu chí số 11",
     ):
         assert line in text
-    assert "Phường Thử" in text and f"năm {YEAR}" in text
+    # Mid-sentence the ward reads as in the seed plan: "UBND phường …", "trên địa bàn phường …".
+    assert "UBND phường Thử" in text and "trên địa bàn phường Thử" in text and f"năm {YEAR}" in text
 
 
 def test_copy_forward_moves_dates_and_leaves_done_and_evidence_behind(app, client, login, staff):
