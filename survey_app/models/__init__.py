@@ -14,6 +14,7 @@ from survey_app.models.plans import (
     PlanActivityUnit,
     PlanSection,
 )
+from survey_app.models.posting import PostingFeedback
 from survey_app.models.responses import Answer, AnswerCount, Response
 from survey_app.models.rules import RuleReview, RuleReviewRow, RuleVersion
 from survey_app.models.wards import AssessmentRound, PosterToken, ResidentialGroup, Ward
@@ -37,6 +38,7 @@ __all__ = [
     "PlanSection",
     "PosterJob",
     "PosterToken",
+    "PostingFeedback",
     "RateBucket",
     "ResidentialGroup",
     "Response",
