@@ -76,7 +76,10 @@ def latest(ward_code: str) -> Any:
     return redirect(url_for(".page", ward_code=ward.code, round_id=round_.id), 303)
 
 
-def _render(ward: Ward, round_id: int, form: FeedbackForm, status: int = 200) -> Any:
+def _render(
+    ward: Ward, round_id: int, form: FeedbackForm, status: int = 200, problem: str = ""
+) -> Any:
+    """The page; ``problem`` is a refusal shown beside the form (the page opens there)."""
     session = get_session()
     round_ = service.public_round(session, ward, round_id)
     if round_ is None:
@@ -91,6 +94,7 @@ def _render(ward: Ward, round_id: int, form: FeedbackForm, status: int = 200) ->
         lang=current_language(),
         audience_name=audience_name,
         closed_message=service.closed_reason(session, round_),
+        problem=problem,
     )
     return body, status
 
@@ -120,9 +124,8 @@ def page(ward_code: str, round_id: int) -> Any:
     except service.PostingError as exc:
         if exc.field:
             form.text.errors = [str(exc)]
-        else:
-            flash(str(exc), "error")
-        return _render(ward, round_id, form, exc.status)
+            return _render(ward, round_id, form, exc.status)
+        return _render(ward, round_id, form, exc.status, problem=str(exc))
     flash(
         _(
             "Đã nhận góp ý của bạn. Cảm ơn bạn! UBND phường sẽ xem xét và trả lời; số góp ý "
@@ -130,4 +133,6 @@ def page(ward_code: str, round_id: int) -> Any:
         ),
         "success",
     )
-    return redirect(url_for(".page", ward_code=ward.code, round_id=round_id) + "#gop-y", 303)
+    # To the top of the page, where the thank-you message is shown (an explicit fragment:
+    # without one the browser keeps the form's "#gop-y" across the redirect).
+    return redirect(url_for(".page", ward_code=ward.code, round_id=round_id) + "#main", 303)
