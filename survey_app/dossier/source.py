@@ -19,6 +19,7 @@ from survey_app.dossier import data as dd
 from survey_app.dossier.parts import in_text
 from survey_app.dossier.texts import vietnam_date
 from survey_app.models import AssessmentRound, Response, User, Ward
+from survey_app.posting import answers
 from survey_app.posting import service as posting
 from survey_app.results.counts import formula_for, not_counted_responses
 from survey_app.results.dashboard import figures, load_counts
@@ -166,7 +167,7 @@ def _posting(session: Session, round_: AssessmentRound) -> dd.Posting | None:
     period = posting.period_of_round(session, round_)
     if period is None:
         return None
-    counts = posting.feedback_counts(session, round_.id)
+    counts = answers.feedback_counts(session, round_.id)
     return dd.Posting(period.start, period.end, comments=counts.received, answered=counts.answered)
 
 

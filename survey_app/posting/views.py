@@ -18,7 +18,7 @@ from survey_app.core.db import get_session
 from survey_app.core.i18n import _
 from survey_app.core.vntime import to_vn
 from survey_app.models import AssessmentRound, User
-from survey_app.posting import service
+from survey_app.posting import answers, service
 from survey_app.posting.forms import AnswerForm
 
 bp = Blueprint("posting_staff", __name__, url_prefix="/rounds")
@@ -31,7 +31,7 @@ def _page(
     status: int = 200,
 ) -> tuple[str, int]:
     session = get_session()
-    rows = service.feedback_of(session, round_.id)
+    rows = answers.feedback_of(session, round_.id)
     names = {
         u.id: u.display_name or u.username
         for u in session.scalars(select(User).where(User.ward_id == round_.ward_id))
@@ -44,10 +44,10 @@ def _page(
         round=round_,
         rows=rows,
         forms=forms,
-        counts=service.feedback_counts(session, round_.id),
+        counts=answers.feedback_counts(session, round_.id),
         period=service.period_of_round(session, round_),
         public=service.is_public(session, round_),
-        may_answer=can("posting.answer") and service.answering_open(session, round_),
+        may_answer=can("posting.answer") and answers.answering_open(session, round_),
         names=names,
         local=to_vn,
     )
@@ -67,14 +67,14 @@ def answer(round_id: int, feedback_id: int) -> Any:
     """Record the ward's answer to one comment (audited "posting.answer")."""
     round_ = round_or_404(round_id)
     session = get_session()
-    if service.feedback_or_none(session, round_.id, feedback_id) is None:
+    if answers.feedback_or_none(session, round_.id, feedback_id) is None:
         abort(404)
     form = AnswerForm(prefix=f"f{feedback_id}")
     if not form.validate_on_submit():
         flash(_("Thông tin chưa hợp lệ, xem thông báo ở từng ô."), "error")
         return _page(round_, failed=(feedback_id, form), status=422)
     try:
-        service.answer_feedback(session, round_, feedback_id, form.answer.data, actor=me())
+        answers.answer_feedback(session, round_, feedback_id, form.answer.data, actor=me())
     except service.PostingError as exc:
         if exc.field:
             form.answer.errors = [str(exc)]

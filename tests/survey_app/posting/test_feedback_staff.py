@@ -10,7 +10,7 @@ from survey_app.core.db import get_session
 from survey_app.dossier.pdf import render_dossier_pdf
 from survey_app.dossier.source import build_dossier_data
 from survey_app.models import AssessmentRound, AuditEntry, User
-from survey_app.posting import service
+from survey_app.posting import answers
 from survey_app.workspace import scorecard as scorecard_service
 from tests.survey_app.dossier.helpers import pdf_text
 from tests.survey_app.posting.factories import page_url, post_round, stored_feedback
@@ -56,7 +56,7 @@ def test_the_officer_reads_and_answers_a_comment(app, client, login, world, comm
     )
     with app.app_context():
         session = get_session()
-        row = next(r for r in service.feedback_of(session, world.round_id) if r.id == first)
+        row = next(r for r in answers.feedback_of(session, world.round_id) if r.id == first)
         assert (row.status, row.answer, row.answered_by_id) == (
             "answered",
             answer,
@@ -81,7 +81,7 @@ def test_an_empty_answer_is_refused_and_nothing_changes(app, client, login, worl
     assert refused.status_code == 422
     assert "Nhập nội dung trả lời." in refused.get_data(as_text=True)
     with app.app_context():
-        assert service.feedback_counts(get_session(), world.round_id).answered == 0
+        assert answers.feedback_counts(get_session(), world.round_id).answered == 0
         assert (
             get_session()
             .scalars(select(AuditEntry).where(AuditEntry.action == "posting.answer"))
@@ -114,7 +114,7 @@ def test_the_dossier_records_the_posting_and_its_comments(app, client, login, wo
     with app.app_context():
         session = get_session()
         round_ = session.get(AssessmentRound, world.round_id)
-        service.answer_feedback(
+        answers.answer_feedback(
             session,
             round_,
             commented[1],
