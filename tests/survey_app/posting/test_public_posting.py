@@ -95,7 +95,8 @@ def test_a_comment_is_stored_masked_and_anonymous(app, client, world):
     )  # stored in UTC
     with app.app_context():
         columns = {c["name"] for c in inspect(engine()).get_columns("posting_feedback")}
-        rows = engine().connect().exec_driver_sql("SELECT * FROM posting_feedback").fetchall()
+        with engine().connect() as conn:
+            rows = conn.exec_driver_sql("SELECT * FROM posting_feedback").fetchall()
     # Nothing of the sender: no address, agent, name or contact column, and no trace of the IP.
     assert columns == {
         "id",
