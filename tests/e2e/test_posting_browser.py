@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import PHONE, SECRET, _cfw, _free_port, shoot
+from tests.e2e.test_accessibility import check
 
 pytestmark = pytest.mark.e2e
 
@@ -233,3 +234,20 @@ def test_the_officer_reads_and_answers_the_comments(posted: PostingServer, brows
         context.close()
     assert posted.count("SELECT count(*) FROM posting_feedback WHERE status = 'answered'") >= 1
     assert posted.count("SELECT count(*) FROM audit_log WHERE action = 'posting.answer'") >= 2
+
+
+def test_the_posting_pages_pass_axe(posted: PostingServer, browser) -> None:
+    """No serious or critical accessibility problem on the public page (and its form error)
+    nor on the staff's comment list (the checker is injected, so CSP is bypassed here only)."""
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{posted.base_url}/posting/dinh-ke/{posted.round_id}")
+    check(page, "posting-page")
+    page.fill("textarea[name=text]", "ngắn")
+    page.click("#gop-y button[type=submit]")
+    page.wait_for_load_state()
+    check(page, "posting-form-error")
+    _sign_in(page, posted, "vhxh")
+    page.goto(f"{posted.base_url}/rounds/{posted.round_id}/feedback")
+    check(page, "posting-feedback-staff")
+    context.close()
