@@ -21,6 +21,8 @@ from survey_app.home import views as home_views
 from survey_app.plan import views as plan_views
 from survey_app.posters import leader_views, paper_views, token_views
 from survey_app.posters import views as poster_views
+from survey_app.posting import public_views as public_posting_views
+from survey_app.posting import views as posting_views
 from survey_app.results import public_views as public_result_views
 from survey_app.results import views as result_views
 from survey_app.survey import views as survey_views
@@ -46,6 +48,8 @@ BLUEPRINTS = (
     plan_views.bp,
     dossier_views.bp,
     dossier_views.plan_bp,
+    public_posting_views.bp,
+    posting_views.bp,
     rule_views.bp,
     rule_review_views.bp,
     audit_views.bp,

@@ -8,21 +8,22 @@ criterion-13 survey statistics (official figures: flagged answers left out).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from survey_app.admin.council import council_of
 from survey_app.audit import log as audit
 from survey_app.core.fonts import nfc
-from survey_app.core.permissions import roles_with
 from survey_app.dossier import data as dd
 from survey_app.dossier.parts import in_text
 from survey_app.dossier.texts import vietnam_date
-from survey_app.models import AssessmentRound, Evidence, PlanActivity, Response, User
+from survey_app.models import AssessmentRound, Evidence, PlanActivity, Response, User, Ward
 from survey_app.plan.evidence_store import plan_evidence
 from survey_app.plan.owners import round_owners
+from survey_app.posting import answers
+from survey_app.posting import service as posting
 from survey_app.results.counts import formula_for, not_counted_responses
 from survey_app.results.dashboard import figures, load_counts
 from survey_app.workspace.criteria import sections, stored_values
@@ -33,6 +34,13 @@ from survey_app.workspace.workflow import stage, workflow
 APPROVAL_STEPS = {
     "vi": ("Tổng hợp", "Phê duyệt lần 1", "Phê duyệt lần 2"),
     "en": ("Consolidated", "First approval", "Second approval"),
+}
+
+
+# A council member's place as the minutes print it after name and position ("" = nothing).
+COUNCIL_PLACES = {
+    "vi": {"vice_chair": "Phó Chủ tịch Hội đồng", "member": "Ủy viên", "secretary": "Thư ký"},
+    "en": {"vice_chair": "Vice-chair of the council", "member": "Member", "secretary": "Secretary"},
 }
 
 
@@ -85,27 +93,37 @@ def _name(session: Session, user_id: int | None) -> str:
     return person_name(session.get(User, user_id) if user_id is not None else None)
 
 
-def council_members(session: Session, ward_id: int) -> tuple[dd.CouncilMember, ...]:
-    """The ward's council as people, from the active council accounts that carry a name.
+def council_members(
+    session: Session, ward_id: int, language: str = "vi"
+) -> tuple[dd.CouncilMember, ...]:
+    """The ward's council as people: names, positions and places from the ward's council list
+    (admin/council.py), in its order; the chair is printed on its own line, not here.
 
-    An account with neither a full name nor a display name is left out rather than printed
-    under its login.
+    Login accounts are never read: a ward without a council list prints the "not entered"
+    line instead of members.
     """
-    accounts = session.scalars(
-        select(User)
-        .where(
-            User.ward_id == ward_id,
-            User.role.in_(roles_with("round.approve")),
-            User.active.is_(True),
-        )
-        .order_by(User.id)
-    ).all()
-    members = []
-    for user in accounts:
-        name = person_name(user)
-        if name:
-            members.append(dd.CouncilMember(name, person_position(user)))
-    return tuple(members)
+    places = COUNCIL_PLACES["en" if language == "en" else "vi"]
+    return tuple(
+        dd.CouncilMember(p.name, p.position, council_role=places.get(p.council_role, ""))
+        for p in council_of(session, ward_id).members
+    )
+
+
+def council_section(
+    session: Session, ward: Ward, approvals: tuple[dd.Approval, ...], language: str
+) -> dd.CouncilSection:
+    """The minutes' council: chair (the list's, else the ward's chair fields), members and
+    secretary from the ward's council list, and the recorded approvals."""
+    council = council_of(session, ward.id)
+    chair = council.chair
+    secretary = next((p.name for p in council.members if p.council_role == "secretary"), "")
+    return dd.CouncilSection(
+        chair_name=chair.name if chair is not None else ward.chair_name,
+        chair_title=chair.position if chair is not None else ward.chair_title,
+        members=council_members(session, ward.id, language),
+        approvals=approvals,
+        secretary=secretary,
+    )
 
 
 def _value_text(value: int | bool | None, language: str) -> str:
@@ -146,12 +164,14 @@ def survey_section(session: Session, round_: AssessmentRound) -> dd.SurveySectio
     )
 
 
-def _posting(flow: Any) -> dd.Posting | None:
-    if flow is None or flow.posting_start is None or not flow.posting_days:
+def _posting(session: Session, round_: AssessmentRound) -> dd.Posting | None:
+    """The recorded public posting: its period, and the residents' comments it drew and how
+    many the ward answered (from the posting page's feedback)."""
+    period = posting.period_of_round(session, round_)
+    if period is None:
         return None
-    # The workflow allows sending from start + days: the last posting day is the day before.
-    end = flow.posting_start + dt.timedelta(days=flow.posting_days - 1)
-    return dd.Posting(flow.posting_start, end)
+    counts = answers.feedback_counts(session, round_.id)
+    return dd.Posting(period.start, period.end, comments=counts.received, answered=counts.answered)
 
 
 def _override(flow: Any) -> dd.Override | None:
@@ -244,12 +264,7 @@ def build_dossier_data(session: Session, round_: AssessmentRound, language: str)
         source_notes=tuple(notes),
         owners=round_owners(session, round_, rules),
         survey=survey_section(session, round_),
-        council=dd.CouncilSection(
-            chair_name=ward.chair_name,
-            chair_title=ward.chair_title,
-            members=council_members(session, ward.id),
-            approvals=tuple(approvals),
-        ),
+        council=council_section(session, ward, tuple(approvals), language),
         stage=stage(session, round_.id),
         locked=(
             dd.LockInfo(lock.inputs_sha256, _name(session, lock.locked_by_id), lock.locked_at)
@@ -262,6 +277,6 @@ def build_dossier_data(session: Session, round_: AssessmentRound, language: str)
         language="en" if language == "en" else "vi",
         letter_number=flow.letter_number if flow is not None else "",
         sent_on=sent_on,
-        posting=_posting(flow),
+        posting=_posting(session, round_),
         override=_override(flow),
     )

@@ -5,13 +5,15 @@ URL map (blueprint "dossier"):
   GET  /rounds/<id>/dossier.pdf   request letter (recognised rounds only), report, council minutes
   GET  /rounds/<id>/dossier.docx  the same documents as DOCX, to edit in Word
   GET  /rounds/<id>/scores.xlsx   the score table with indicators, data sources and survey
+  GET  /rounds/<id>/notice.pdf    the public posting notice (Thông báo niêm yết), once posted
+  GET  /rounds/<id>/notice.docx   the same notice as DOCX
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, current_app, url_for
 
 from survey_app.accounts.auth import require, require_same_ward
 from survey_app.accounts.scope import me, round_or_404
@@ -22,6 +24,7 @@ from survey_app.core.vntime import today_vn
 from survey_app.core.web import download
 from survey_app.dossier import pdf as dossier
 from survey_app.dossier import word
+from survey_app.dossier.notice import notice_data, render_notice_docx, render_notice_pdf
 from survey_app.dossier.plan import plan_file
 from survey_app.dossier.source import build_dossier_data
 from survey_app.models import Plan, Ward
@@ -67,6 +70,36 @@ def docx(round_id: int) -> Any:
 def scores_xlsx(round_id: int) -> Any:
     """The score table as XLSX."""
     return _dossier(round_id, "xlsx")
+
+
+@bp.get("/<int:round_id>/notice.<fmt>")
+@require("dossier.download")
+def notice(round_id: int, fmt: str) -> Any:
+    """The posting notice (Thông báo niêm yết) to pin up, once the posting is recorded: the
+    result per criterion, the period, and where to send comments (the public page's address)."""
+    if fmt not in ("pdf", "docx"):
+        abort(404)
+    round_ = round_or_404(round_id)
+    session = get_session()
+    try:
+        data = build_dossier_data(session, round_, current_language())
+    except ValueError as exc:
+        return error_response(409, message=str(exc))
+    if data.posting is None:
+        return error_response(
+            409,
+            message=_(
+                "Thông báo niêm yết có sau khi ghi nhận bước “Công khai kết quả” (ngày bắt đầu "
+                "và số ngày niêm yết)."
+            ),
+        )
+    page = url_for("posting.page", ward_code=round_.ward.code, round_id=round_.id)
+    notice_ = notice_data(
+        data, data.posting, feedback_url=current_app.config["PUBLIC_BASE_URL"] + page
+    )
+    if fmt == "pdf":
+        return download(render_notice_pdf(notice_), f"thong-bao-niem-yet-dot-{round_.id}.pdf")
+    return download(render_notice_docx(notice_), f"thong-bao-niem-yet-dot-{round_.id}.docx")
 
 
 # The ward's yearly plan as a document lives here with the other printed documents (the plan

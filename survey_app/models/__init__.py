@@ -15,6 +15,7 @@ from survey_app.models.plans import (
     PlanCriterionOwner,
     PlanSection,
 )
+from survey_app.models.posting import PostingFeedback
 from survey_app.models.responses import Answer, AnswerCount, Response
 from survey_app.models.rules import RuleReview, RuleReviewRow, RuleVersion
 from survey_app.models.wards import AssessmentRound, PosterToken, ResidentialGroup, Ward
@@ -39,6 +40,7 @@ __all__ = [
     "PlanSection",
     "PosterJob",
     "PosterToken",
+    "PostingFeedback",
     "RateBucket",
     "ResidentialGroup",
     "Response",

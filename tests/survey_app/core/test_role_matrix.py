@@ -64,6 +64,8 @@ PUBLIC = frozenset(
         "public.another",
         "results.ward",
         "results.group",
+        "posting.latest",
+        "posting.page",
         "first_run.setup_page",  # only on an empty database, guarded by the one-time code
     }
 )
@@ -169,6 +171,13 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("plan_documents.plan_document", "GET"): only(granted("plan.read"), 404),
     ("dossier.scores_xlsx", "GET"): only(granted("dossier.download"), 409),
     ("dossier.docx", "GET"): only(granted("dossier.download"), 409),
+    ("dossier.notice", "GET"): only(granted("dossier.download"), 409),  # not posted yet
+    # the public posting (an unknown ward code → 404) and its comments for the ward's staff
+    ("posting.latest", "GET"): everyone(404),
+    ("posting.page", "GET"): everyone(404),
+    ("posting.page", "POST"): everyone(404),
+    ("posting_staff.feedback_list", "GET"): only(granted("posting.read"), 200),
+    ("posting_staff.answer", "POST"): only(granted("posting.answer"), 404),
     # survey dashboard and statistics (unknown response id / ward code → 404)
     ("dashboard.latest", "GET"): only(DASHBOARD, 303),
     ("dashboard.survey", "GET"): only(DASHBOARD, 200),

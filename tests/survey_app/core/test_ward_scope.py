@@ -15,6 +15,7 @@ not walked here.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,7 @@ from survey_app.models import (
     CouncilMember,
     Evidence,
     Plan,
+    PostingFeedback,
     ResidentialGroup,
     Response,
     User,
@@ -53,6 +55,14 @@ WORDS = {
     "kind": "plan",
     "fmt": "pdf",
 }
+# Public by design (no sign-in), not walked: the public results and the public posting.
+PUBLIC_ENDPOINTS = (
+    "static",
+    "results.ward",
+    "results.group",
+    "posting.latest",
+    "posting.page",
+)
 ROLES = ("anonymous", "admin", "vhxh", "unit", "council", "leader", "viewer")
 BASE = "http://localhost"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -125,8 +135,15 @@ def _two_wards(app: Flask, make_user: Any) -> TwoWards:
     with app.app_context(), write_transaction(get_session()) as session:
         member = CouncilMember(ward_id=survey.ward_id, name="Zeta-B Chủ tịch", position="Chủ tịch")
         session.add(member)
+        comment = PostingFeedback(  # a resident's comment on ward B's round
+            round_id=survey.round_id,
+            text=f"Góp ý {MARKER}",
+            received_at=dt.datetime(2026, 1, 5, 3, 0),
+            status="new",
+        )
+        session.add(comment)
         session.flush()
-        member_id = member.id
+        member_id, feedback_id = member.id, comment.id
     ids = {
         "ward_id": survey.ward_id,
         "user_id": b_user,
@@ -139,6 +156,7 @@ def _two_wards(app: Flask, make_user: Any) -> TwoWards:
         "plan_id": plan_id,
         "activity_id": activity_id,
         "evidence_id": evidence_id,
+        "feedback_id": feedback_id,
     }
     return TwoWards(
         a_round=add_round(app, a_ward, "Năm 2024", 2024),
@@ -157,7 +175,7 @@ def _cases(app: Flask, world: TwoWards) -> list[tuple[str, str, str, str]]:
     missing = dict.fromkeys(world.b, 999999) | {"job_id": "no-such-job"}
     found = []
     for rule in app.url_map.iter_rules():
-        if is_public(rule.endpoint) or rule.endpoint in ("static", "results.ward", "results.group"):
+        if is_public(rule.endpoint) or rule.endpoint in PUBLIC_ENDPOINTS:
             continue
         ids = {name for name in rule.arguments if name.endswith("_id") and name not in WORDS}
         if not ids:

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from survey_app.core.db import get_session, write_transaction
-from survey_app.demo.ward import build_demo
+from survey_app.demo.ward import COUNCIL, build_demo
 from survey_app.dossier.data import SIGNER_CHAIR, SIGNER_VICE
 from survey_app.dossier.pdf import render_dossier_pdf
 from survey_app.dossier.source import build_dossier_data, council_members, looks_like_role
@@ -98,9 +98,12 @@ def test_council_accounts_print_as_people_never_as_logins_or_roles(app):
             )
         members = council_members(session, ward.id)
         data = build_dossier_data(session, round_, "vi")
-    # An account named after its role ("hd3") is left out, never printed; the demo's two
-    # council accounts carry people's names.
-    assert [m.name for m in members] == ["Vũ Văn Trung", "Lê Thị Mai"]
+    # The members are the ward's council list (the chair on its own line), never accounts:
+    # the account "hd3" named after its role is not printed.
+    assert [m.name for m in members] == [
+        name for name, _p, place, _u in COUNCIL if place != "chair"
+    ]
+    assert all(m.position for m in members)
     assert all(not looks_like_role(m.name) for m in data.council.members)
     assert looks_like_role("Thành viên Hội đồng đánh giá") and not looks_like_role("Vũ Văn Trung")
     text = " ".join(

@@ -1,0 +1,1 @@
+"""Public posting (niêm yết công khai) of a round's locked result and residents' comments."""
