@@ -19,7 +19,15 @@ from survey_app.core.fonts import nfc
 from survey_app.dossier import data as dd
 from survey_app.dossier.parts import in_text
 from survey_app.dossier.texts import vietnam_date
-from survey_app.models import AssessmentRound, Evidence, PlanActivity, Response, User, Ward
+from survey_app.models import (
+    AssessmentRound,
+    Evidence,
+    PlanActivity,
+    Response,
+    RoundWorkflow,
+    User,
+    Ward,
+)
 from survey_app.plan.evidence_store import plan_evidence
 from survey_app.plan.owners import round_owners
 from survey_app.posting import answers
@@ -174,14 +182,15 @@ def _posting(session: Session, round_: AssessmentRound) -> dd.Posting | None:
     return dd.Posting(period.start, period.end, comments=counts.received, answered=counts.answered)
 
 
-def _override(flow: Any) -> dd.Override | None:
-    """The recorded override, once the workflow stores one (fields absent: none)."""
-    reason = getattr(flow, "override_reason", "") if flow is not None else ""
-    if not reason:
+def _override(flow: RoundWorkflow | None) -> dd.Override | None:
+    """The administrator's recorded override of provisional rules, if any (printed in part VI)."""
+    if flow is None or not flow.provisional_override_reason:
         return None
-    by = getattr(flow, "override_by", None)
-    name = by if isinstance(by, str) else person_name(by)
-    return dd.Override(reason, name, getattr(flow, "override_at", None))
+    return dd.Override(
+        flow.provisional_override_reason,
+        flow.provisional_override_by,
+        flow.provisional_override_at,
+    )
 
 
 def evidence_notes(

@@ -14,7 +14,7 @@ from survey_app.demo.ward import COUNCIL, build_demo
 from survey_app.dossier.data import SIGNER_CHAIR, SIGNER_VICE
 from survey_app.dossier.pdf import render_dossier_pdf
 from survey_app.dossier.source import build_dossier_data, council_members, looks_like_role
-from survey_app.models import AssessmentRound, Response, User, Ward
+from survey_app.models import AssessmentRound, Response, RoundWorkflow, User, Ward
 from tests.survey_app.survey_factories import demo_round
 
 
@@ -118,3 +118,30 @@ def test_recorded_dates_fill_the_documents(app):
     data = _demo_dossier(app)
     assert data.sent_on is None and data.posting is None  # the demo round is still open
     assert data.issued_on is None  # not locked: the date stays blank to be written by hand
+
+
+def test_the_administrators_override_reaches_the_dossier(app):
+    """The override recorded on the round's workflow is what part VI prints (who, when, why)."""
+    reason = "UBND tỉnh đã xác nhận thang điểm tiêu chí 5 bằng văn bản số 12/UBND-VX"
+    with app.test_request_context():
+        session = get_session()
+        round_ = demo_round(session, answers=20)
+        with write_transaction(session):
+            flow = session.scalars(
+                select(RoundWorkflow).where(RoundWorkflow.round_id == round_.id)
+            ).one_or_none() or RoundWorkflow(
+                round_id=round_.id, updated_at=dt.datetime(2026, 12, 1)
+            )
+            flow.provisional_override_reason = reason
+            flow.provisional_override_by = "Nguyễn Văn Quản"
+            flow.provisional_override_at = dt.datetime(2026, 12, 1, 23, 40)  # UTC
+            session.add(flow)
+        data = build_dossier_data(session, round_, "vi")
+        pdf = render_dossier_pdf(data)
+    assert data.override is not None
+    assert (data.override.reason, data.override.by) == (reason, "Nguyễn Văn Quản")
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    text = unicodedata.normalize("NFC", " ".join(page.extract_text() for page in pages))
+    flat = " ".join(text.split())
+    assert "Nguyễn Văn Quản" in flat and "12/UBND-VX" in flat
+    assert "02/12/2026" in flat  # 23:40 UTC on 1 December is 2 December in Vietnam
