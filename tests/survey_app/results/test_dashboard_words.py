@@ -97,3 +97,13 @@ def test_public_page_prints_a_hidden_cell_once(app, client, eight):
     assert "n=&lt;5" not in text and "&lt;5 <span" not in text
     cells = re.findall(r'<td class="num">(.*?)</td>', text, re.S)
     assert all(c.count("&lt;5") <= 1 for c in cells)
+
+
+def test_round_pages_link_the_survey_only_for_those_who_may_open_it(
+    client, make_user, login, eight
+):
+    make_user("u-unit", role="unit", unit="yte", ward_id=eight.ward_id)
+    assert login("u-unit").status_code == 302
+    page = client.get(f"/rounds/{eight.round_id}")
+    assert page.status_code == 200
+    assert f'href="/rounds/{eight.round_id}/survey"' not in page.get_data(as_text=True)
