@@ -36,7 +36,7 @@ from survey_app.survey.caps import poster_cap
 from survey_app.workspace import criteria
 
 DEMO_CODE = "dinh-ke"
-INSTRUMENT_VERSION = "c13-2026.1"
+INSTRUMENT_VERSION = "c13-2026.2"  # the newest: the children's own words and a short notice
 # Criteria 1-12 of the demo round come from the realistic example shipped for `cfw score`.
 EXAMPLE_FIGURES = EXAMPLES / "dinh-ke-2024.json"
 DEFAULT_AUTHORITY = "Chủ tịch UBND tỉnh Bắc Giang"

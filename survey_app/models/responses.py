@@ -20,6 +20,8 @@ from survey_app.core.db import Base
 AUDIENCES = ("child", "resident")
 CHANNELS = ("qr", "paper")
 REVIEW_STATES = ("pending", "kept", "excluded")
+# A staff reviewer's decision on a (masked) comment: only "quotable" ones are ever quoted.
+COMMENT_REVIEWS = ("unreviewed", "quotable", "withheld")
 
 
 class Response(Base):
@@ -57,6 +59,9 @@ class Response(Base):
     # Held answers await staff review; "excluded" leaves any answer out of the clean figures.
     review: Mapped[str] = mapped_column(String(16), default="pending")
     submission_key: Mapped[str] = mapped_column(String(64))
+    comment_review: Mapped[str] = mapped_column(
+        String(16), default="unreviewed", server_default="unreviewed"
+    )
 
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan"

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, object_session
 
 from assessment import AnswerRow, RuleSet, SurveyFormula, counts_from_rows
 from survey_app.models import Answer, AnswerCount, AssessmentRound, ResidentialGroup, Response
+from survey_app.results.masking import mask_comment
 from survey_app.rulesets import store as rule_store
 
 # Which population column of a residential group belongs to which survey audience.
@@ -213,7 +214,7 @@ class FlaggedResponse:
     review: str
     counts_as_flagged: bool
     answers: tuple[tuple[str, int], ...]
-    comment: str | None  # masked on the way in (phone numbers, e-mails)
+    comment: str | None  # masked (survey_app.results.masking), on the way in and out
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,7 +305,7 @@ def flagged_responses(
             review=r.review,
             counts_as_flagged=r.counts_as_flagged,
             answers=tuple(answers[r.id]),
-            comment=r.comment,
+            comment=mask_comment(r.comment),
         )
         for r, name in rows
     )

@@ -36,6 +36,7 @@ from survey_app.results.counts import count_rows_both, formula_for, get_round, p
 from survey_app.results.dashboard_text import (
     audience_name,
     next_steps,
+    plain_sentences,
     standout_lines,
 )
 from survey_app.results.figures import (
@@ -191,6 +192,7 @@ def dashboard_from(
         standouts=standout_lines(clean.differences, names),
         next_steps=next_steps(round_, clean, groups, formula, not_counted, combined_hidden),
         not_counted=not_counted,
+        plain=plain_sentences(clean, combined_hidden),
     )
 
 

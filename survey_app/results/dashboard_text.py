@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from flask import g, has_request_context
+
 from assessment import BandCertainty, GroupDifferences, SurveyFormula
 from survey_app.core.i18n import _, _l, current_language
 from survey_app.models import AssessmentRound
-from survey_app.results.figures import Figures, GroupRow
+from survey_app.results.figures import Cell, Figures, GroupRow, Plain
 
 MAX_GROUP_STEPS = 5  # "what to do next" names at most this many groups, then "and N more"
 
@@ -69,8 +71,6 @@ def format_number(value: float | None, digits: int = 1) -> str:
 
 
 def _language() -> str:
-    from flask import g, has_request_context
-
     if not has_request_context():
         return "en"  # commands print plain English figures
     # A page formats a thousand numbers: look the language up once per request.
@@ -117,52 +117,95 @@ def next_steps(
 
 
 def _collection_steps(groups: Sequence[GroupRow]) -> list[str]:
+    """One sentence per residential group still behind (largest gap first), at most
+    MAX_GROUP_STEPS groups, then how many other groups (not group × audience pairs) remain."""
     behind = []
     for row in groups:
-        for cell in row.cells:
-            if cell.target is None or cell.enough:
-                continue
-            behind.append(
-                (cell.more_needed if cell.more_needed is not None else cell.target, row, cell)
-            )
+        cells = [c for c in row.cells if c.target is not None and not c.enough]
+        if cells:
+            gap = sum(c.more_needed if c.more_needed is not None else c.target for c in cells)
+            behind.append((gap, row, cells))
     behind.sort(key=lambda item: -item[0])
     steps = []
-    for _n, row, cell in behind[:MAX_GROUP_STEPS]:
-        if cell.more_needed is None:  # count hidden: say the goal, not the gap
-            text = _(
-                "%(group)s cần thêm câu trả lời của %(audience)s (mục tiêu %(target)s).",
-                group=row.name,
-                audience=audience_name(cell.audience).lower(),
-                target=cell.target,
-            )
-        elif cell.audience == "child":
-            text = _(
-                "%(group)s cần thêm %(n)s câu trả lời của trẻ em.",
-                group=row.name,
-                n=cell.more_needed,
-            )
-        elif cell.audience == "resident":
-            text = _(
-                "%(group)s cần thêm %(n)s câu trả lời của người dân.",
-                group=row.name,
-                n=cell.more_needed,
-            )
-        else:
-            text = _(
-                "%(group)s cần thêm %(n)s câu trả lời (%(audience)s).",
-                group=row.name,
-                n=cell.more_needed,
-                audience=cell.audience,
-            )
-        steps.append(text)
+    for _gap, row, cells in behind[:MAX_GROUP_STEPS]:
+        steps += _group_steps(row, cells)
     if len(behind) > MAX_GROUP_STEPS:
         steps.append(
             _(
-                "Còn %(n)s nhóm khác chưa đủ câu trả lời (xem bảng tiến độ).",
+                "Còn %(n)s tổ dân phố khác chưa đủ câu trả lời (xem bảng tiến độ).",
                 n=len(behind) - MAX_GROUP_STEPS,
             )
         )
     return steps
+
+
+def _group_steps(row: GroupRow, cells: Sequence[Cell]) -> list[str]:
+    """What one group still needs: one sentence when both audiences are behind."""
+    by = {c.audience: c for c in cells}
+    child, resident = by.get("child"), by.get("resident")
+    if len(cells) != 2 or child is None or resident is None:
+        return [_cell_step(row, cell) for cell in cells]
+    known = (child.more_needed is not None, resident.more_needed is not None)
+    values = {
+        "group": row.name,
+        "children": child.more_needed,
+        "residents": resident.more_needed,
+        "child_target": child.target,
+        "resident_target": resident.target,
+    }
+    if known == (True, True):
+        text = _(
+            "%(group)s cần thêm %(children)s câu trả lời của trẻ em và %(residents)s câu "
+            "trả lời của người dân.",
+            **values,
+        )
+    elif known == (False, False):  # counts hidden: say the goals, not the gaps
+        text = _(
+            "%(group)s cần thêm câu trả lời của trẻ em (mục tiêu %(child_target)s) và của "
+            "người dân (mục tiêu %(resident_target)s).",
+            **values,
+        )
+    elif known == (True, False):
+        text = _(
+            "%(group)s cần thêm %(children)s câu trả lời của trẻ em, và câu trả lời của "
+            "người dân (mục tiêu %(resident_target)s).",
+            **values,
+        )
+    else:
+        text = _(
+            "%(group)s cần thêm câu trả lời của trẻ em (mục tiêu %(child_target)s), và "
+            "%(residents)s câu trả lời của người dân.",
+            **values,
+        )
+    return [text]
+
+
+def _cell_step(row: GroupRow, cell: Cell) -> str:
+    if cell.more_needed is None:  # count hidden: say the goal, not the gap
+        return _(
+            "%(group)s cần thêm câu trả lời của %(audience)s (mục tiêu %(target)s).",
+            group=row.name,
+            audience=audience_name(cell.audience).lower(),
+            target=cell.target,
+        )
+    if cell.audience == "child":
+        return _(
+            "%(group)s cần thêm %(n)s câu trả lời của trẻ em.",
+            group=row.name,
+            n=cell.more_needed,
+        )
+    if cell.audience == "resident":
+        return _(
+            "%(group)s cần thêm %(n)s câu trả lời của người dân.",
+            group=row.name,
+            n=cell.more_needed,
+        )
+    return _(
+        "%(group)s cần thêm %(n)s câu trả lời (%(audience)s).",
+        group=row.name,
+        n=cell.more_needed,
+        audience=cell.audience,
+    )
 
 
 def _odds(sure: BandCertainty) -> str:
@@ -213,3 +256,54 @@ def _certainty_steps(
             odds=odds,
         )
     ]
+
+
+# ----------------------------------------------------------------------------- plain words
+
+
+def plain_sentences(clean: Figures, combined_hidden: bool) -> Plain:
+    """One plain sentence under each statistic, for a reader who never studied statistics."""
+    sure = clean.certainty
+    official = clean.rates.combined
+    interval = points = ""
+    if not combined_hidden and official.rate is not None and official.low is not None:
+        interval = _(
+            "Nói dễ hiểu: 95 trên 100 lần, tỉ lệ thật (nếu hỏi được tất cả mọi người) nằm "
+            "trong khoảng %(low)s%% đến %(high)s%%.",
+            low=format_number(official.low),
+            high=format_number(official.high),
+        )
+    if not combined_hidden and sure.points is not None and sure.probability_of_points is not None:
+        reach = sum(b.probability for b in sure.bands if b.points >= sure.points)
+        points = _(
+            "Nói dễ hiểu: cứ 100 lần thì khoảng %(n)s lần tỉ lệ thật cho đúng %(points)s "
+            "điểm, và khoảng %(reach)s lần cho từ %(points)s điểm trở lên.",
+            n=format_number(100.0 * sure.probability_of_points, 0),
+            points=sure.points,
+            reach=format_number(100.0 * reach, 0),
+        )
+    return Plain(
+        interval=interval,
+        points=points,
+        bands=_(
+            "Mỗi dòng cho biết: cứ 100 lần thì bao nhiêu lần tỉ lệ thật rơi vào mức điểm đó. "
+            "Cộng các dòng lại được 100. Dòng ghi “(hiện tại)” là mức của kết quả hiện nay."
+        ),
+        progress=_(
+            "Thanh xanh là số câu trả lời đã có; vạch đen đứng là số cần có. Khi thanh chạm "
+            "vạch thì tổ đó đã đủ."
+        ),
+        rates=_(
+            "Chấm là tỉ lệ hài lòng của tổ. Đoạn ngang là khoảng mà tỉ lệ thật nằm trong đó "
+            "95 trên 100 lần: đoạn càng dài thì càng ít chắc chắn. Ô có dưới 5 câu trả lời được "
+            "ẩn (“<5”) để bảo vệ người trả lời."
+        ),
+        differences=_(
+            "Số p càng nhỏ thì càng khó cho rằng các tổ khác nhau chỉ do tình cờ; p lớn nghĩa "
+            "là chưa thấy tổ nào khác hẳn."
+        ),
+        questions=_(
+            "“Hài lòng” là tỉ lệ người chọn mức 4 hoặc 5 trong số người đã trả lời câu đó, "
+            "không tính người chọn “không biết”."
+        ),
+    )

@@ -9,15 +9,17 @@ The raw export holds no token, submission key or database id: rows are numbered 
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from assessment import Hidden, load_instrument, question_breakdown
+from assessment import SUPPRESSION_THRESHOLD, Hidden, load_instrument, question_breakdown
 from survey_app.core.exports import csv_bytes, safe_cell
 from survey_app.results.counts import FLAG_NAMES, answers_by_response, response_rows
 from survey_app.results.figures import Dashboard, Figures
+from survey_app.results.masking import mask_comment
 
 AGGREGATE_HEADER = (
     "figures",
@@ -155,10 +157,20 @@ def aggregates_xlsx(view: Dashboard) -> bytes:
     return out.getvalue()
 
 
+# Columns that could single a child out (with the group): left out of every child's row.
+CHILD_WITHHELD = ("age_band", "gender", "channel", "day", "duration_s")
+
+
 def responses_csv(session: Session, round_id: int, instrument_version: str) -> bytes:
     """Anonymised raw answers of a round: one row per response, numbered 1..N.
 
-    Nothing links a row to a poster token, a submission key or a database id.
+    Nothing links a row to a poster token, a submission key or a database id. Comments are
+    masked (`mask_comment`). Children's rows get the small-cell protection of the tables:
+    no age band, gender, channel, day or duration (they could single a child out), no comment
+    unless a reviewer marked it quotable, the group only when at least SUPPRESSION_THRESHOLD
+    children of that group are in the file, and the children of small groups are pooled
+    without a group, or left out when even the pool is a small cell. Children's rows follow
+    the residents' in an order unrelated to when they answered.
     """
     instrument = load_instrument(instrument_version)
     questions = list(dict.fromkeys(q.id for a in instrument.audiences for q in a.questions))
@@ -178,24 +190,50 @@ def responses_csv(session: Session, round_id: int, instrument_version: str) -> b
         "comment",
     ]
     answers = answers_by_response(session, round_id)
-    rows: list[list[Any]] = [header]
-    for number, (response, group_name) in enumerate(response_rows(session, round_id), start=1):
+    residents: list[list[Any]] = []
+    children: list[list[Any]] = []
+    for response, group_name in response_rows(session, round_id):
         given = answers.get(response.id, {})
-        rows.append(
-            [
-                number,
-                group_name,
-                response.audience,
-                response.age_band,
-                response.gender,
-                response.channel,
-                response.day.isoformat(),
-                response.duration_s,
-                *(int(getattr(response, f"flag_{f}")) for f in FLAG_NAMES),
-                response.review,
-                int(not response.counts_as_flagged),
-                *(given.get(q, "") for q in questions),
-                response.comment,
-            ]
-        )
+        child = response.audience == "child"
+        comment = mask_comment(response.comment)
+        if child and response.comment_review != "quotable":
+            comment = None
+        row = [
+            group_name,
+            response.audience,
+            response.age_band,
+            response.gender,
+            response.channel,
+            response.day.isoformat(),
+            response.duration_s,
+            *(int(getattr(response, f"flag_{f}")) for f in FLAG_NAMES),
+            response.review,
+            int(not response.counts_as_flagged),
+            *(given.get(q, "") for q in questions),
+            comment,
+        ]
+        if child:
+            for column in CHILD_WITHHELD:
+                row[header.index(column) - 1] = ""
+            children.append(row)
+        else:
+            residents.append(row)
+    rows: list[list[Any]] = [header]
+    for number, row in enumerate(residents + protect_children(children), start=1):
+        rows.append([number, *row])
     return csv_bytes(rows)
+
+
+def protect_children(rows: list[list[Any]], threshold: int = SUPPRESSION_THRESHOLD) -> list:
+    """Children's rows (group first) with no group of fewer than ``threshold`` children.
+
+    Rows of small groups lose their group and are pooled; if the pool itself is smaller than
+    ``threshold`` it is left out (it would name the one small group by elimination). The rows
+    are sorted by group and answers, so their order says nothing about time.
+    """
+    sizes = Counter(row[0] for row in rows)
+    kept = [row for row in rows if sizes[row[0]] >= threshold]
+    pooled = [["", *row[1:]] for row in rows if sizes[row[0]] < threshold]
+    if len(pooled) >= threshold:
+        kept += pooled
+    return sorted(kept, key=lambda row: tuple(str(v) for v in row))

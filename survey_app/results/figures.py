@@ -74,6 +74,19 @@ class Comparison:
 
 
 @dataclass(frozen=True, slots=True)
+class Plain:
+    """One plain sentence under each statistic ("" when the statistic is not shown)."""
+
+    interval: str
+    points: str
+    bands: str
+    progress: str
+    rates: str
+    differences: str
+    questions: str
+
+
+@dataclass(frozen=True, slots=True)
 class Dashboard:
     """Everything the survey dashboard shows; plain values, ready for a template or JSON."""
 
@@ -96,3 +109,4 @@ class Dashboard:
     standouts: tuple[str, ...]
     next_steps: tuple[str, ...]
     not_counted: int  # responses left out of the official figures (flagged or excluded)
+    plain: Plain

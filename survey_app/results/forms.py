@@ -36,3 +36,21 @@ class ReviewForm(FlaskForm):
 
 class BulkReviewForm(ReviewForm):
     """The same decision and reason for every ticked response (the ids come as "ids")."""
+
+
+COMMENT_DECISIONS = (
+    SelectChoice("quotable", _l("Được trích dẫn")),
+    SelectChoice("withheld", _l("Không trích dẫn")),
+    SelectChoice("unreviewed", _l("Chưa xem xét")),
+)
+
+
+class CommentReviewForm(FlaskForm):
+    """Whether one masked comment may be quoted; the note is optional (audited either way)."""
+
+    decision = RadioField(
+        _l("Quyết định"),
+        choices=list(COMMENT_DECISIONS),
+        validators=[DataRequired(message=_l("Hãy chọn một quyết định."))],
+    )
+    reason = StringField(_l("Ghi chú (không bắt buộc)"), validators=[Length(max=REASON_MAX_CHARS)])

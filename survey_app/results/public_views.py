@@ -15,6 +15,7 @@ from survey_app.core.db import get_session
 from survey_app.core.i18n import current_language
 from survey_app.core.security import MAX_ID
 from survey_app.models import ResidentialGroup, Ward
+from survey_app.results.comments import quotable_comments
 from survey_app.results.dashboard import build_dashboard
 from survey_app.results.dashboard_text import audience_name
 from survey_app.results.published import published_round, ward_by_code
@@ -38,7 +39,13 @@ def ward(ward_code: str) -> Any:
         return render_template("results/public_pending.html", ward=found, collecting=collecting)
     view = build_dashboard(get_session(), round_.id, lang=current_language())
     return render_template(
-        "results/public.html", view=view, ward=found, group=None, audience_name=audience_name
+        "results/public.html",
+        view=view,
+        ward=found,
+        group=None,
+        audience_name=audience_name,
+        # Only comments a reviewer marked "may be quoted", masked, without their group.
+        quotes=quotable_comments(get_session(), round_.id),
     )
 
 

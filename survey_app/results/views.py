@@ -9,6 +9,8 @@ URL map (blueprint "dashboard"):
   GET  /rounds/<id>/survey/aggregates.csv      aggregates, suppression applied (same roles)
   GET  /rounds/<id>/survey/aggregates.xlsx     the same as a workbook
   GET  /rounds/<id>/survey/responses.csv       anonymised raw answers (admin, vhxh)
+  GET  /rounds/<id>/survey/comments            masked comments to review for quoting (admin, vhxh)
+  POST /rounds/<id>/survey/comments/<response> "may be quoted" or not (audited)
 
 Group leaders have their own page (another feature): they get 403 here, like unit officers.
 """
@@ -27,13 +29,20 @@ from survey_app.core.db import get_session
 from survey_app.core.i18n import _, current_language
 from survey_app.core.security import MAX_ID, error_response
 from survey_app.core.web import download
+from survey_app.results import comments as survey_comments
 from survey_app.results import exports as survey_exports
 from survey_app.results import review
 from survey_app.results.counts import FLAG_NAMES, REVIEW_VIEWS, flagged_responses, rule_counts
 from survey_app.results.dashboard import build_dashboard
 from survey_app.results.dashboard_text import audience_name, format_number
 from survey_app.results.figures import Dashboard
-from survey_app.results.forms import DECISIONS, BulkReviewForm, ReviewForm
+from survey_app.results.forms import (
+    COMMENT_DECISIONS,
+    DECISIONS,
+    BulkReviewForm,
+    CommentReviewForm,
+    ReviewForm,
+)
 from survey_app.results.questions import question_labels
 
 bp = Blueprint("dashboard", __name__)
@@ -232,3 +241,54 @@ def responses_csv(round_id: int) -> Response:
     round_ = round_or_404(round_id)
     data = survey_exports.responses_csv(get_session(), round_.id, round_.instrument_version)
     return download(data, f"survey-round-{round_.id}-responses.csv")
+
+
+@bp.get("/rounds/<int:round_id>/survey/comments")
+@require("survey.review")
+def comments(round_id: int) -> Any:
+    """The round's comments, masked, with a "may be quoted" decision for each."""
+    round_ = round_or_404(round_id)
+    page = request.args.get("page", "1")
+    number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    show = request.args.get("show", "unreviewed")
+    show = show if show in survey_comments.SHOWN else "unreviewed"
+    listing = survey_comments.comment_page(
+        get_session(), round_.id, show=show, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
+    )
+    return render_template(
+        "results/comments.html",
+        round=round_,
+        listing=listing,
+        page=number,
+        pages=max(1, -(-listing.total // PAGE_SIZE)),
+        show=show,
+        shows=survey_comments.SHOWN,
+        form=CommentReviewForm(),
+        decisions=COMMENT_DECISIONS,
+        audience_name=audience_name,
+    )
+
+
+@bp.post("/rounds/<int:round_id>/survey/comments/<int:response_id>")
+@require("survey.review")
+def comment_review(round_id: int, response_id: int) -> Any:
+    """Mark one masked comment quotable, withheld or unreviewed again (audited)."""
+    round_ = round_or_404(round_id)
+    response_or_404(response_id, round_)
+    form = CommentReviewForm()
+    if not form.validate_on_submit():
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+        return error_response(400, message=" ".join(problems) or None)
+    try:
+        survey_comments.review_comment(
+            get_session(),
+            response_id,
+            form.decision.data,
+            actor=current_user(),
+            reason=form.reason.data or "",
+        )
+    except review.ReviewError as exc:
+        return error_response(exc.status, message=str(exc))
+    flash(_("Đã lưu quyết định cho ý kiến ở phiếu số %(id)s.", id=response_id), "success")
+    back = {k: request.args.get(k) for k in ("page", "show") if request.args.get(k)}
+    return redirect(url_for("dashboard.comments", round_id=round_.id, **back), 303)

@@ -1,8 +1,9 @@
 """What a submission is, and the pure checks made on it before anything is stored.
 
 The data types of the submit use case (`Submission`, `SubmitResult`, its two refusals), the
-one-time key and browser cookie, comment masking, coarse durations and the flags that depend
-on the answers alone. No database: `survey_app.survey.submit` stores what passes.
+one-time key and browser cookie, coarse durations and the flags that depend
+on the answers alone (comments are masked by `survey_app.results.masking`). No database:
+`survey_app.survey.submit` stores what passes.
 """
 
 from __future__ import annotations
@@ -12,23 +13,17 @@ import hashlib
 import hmac
 import re
 import secrets
-import unicodedata
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from assessment import Instrument
+from survey_app.results.masking import mask_comment as mask_comment  # re-exported for submit
 from survey_app.survey import tokens
 
 BROWSER_COOKIE = "cfw_b"
 BROWSER_COOKIE_MAX_AGE = 365 * 24 * 3600  # one year: spans a whole assessment round
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-# Masking: phone numbers (any run of 7+ digits, with spaces, dots, dashes or a +84 prefix)
-# and e-mail addresses become "***", so a comment cannot carry contact details.
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-_PHONE = re.compile(r"\+?\d(?:[\s.\-()]*\d){6,}")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-MASK = "***"
 
 
 class SubmitRefused(Exception):
@@ -109,18 +104,6 @@ def new_browser_id() -> str:
 def browser_hash(secret: str, browser_id: str) -> str:
     """What is stored of the browser cookie: an HMAC, never the value itself."""
     return hmac.new(secret.encode(), f"browser:{browser_id}".encode(), hashlib.sha256).hexdigest()
-
-
-def mask_comment(text: str | None, max_chars: int) -> str | None:
-    """A comment fit to store: contact details masked, control characters gone, ≤ max_chars."""
-    if not text:
-        return None
-    text = unicodedata.normalize("NFC", text)
-    text = _CONTROL.sub(" ", text)
-    text = _EMAIL.sub(MASK, text)
-    text = _PHONE.sub(MASK, text)
-    text = " ".join(text.split())[:max_chars].strip()
-    return text or None
 
 
 def coarse_duration(seconds: float | None, bucket_s: int, cap_s: int) -> int | None:

@@ -39,7 +39,7 @@ def test_demo_then_groups_list_json(app, runner):
         assert ward.locality_type == "other" and "Bắc Giang" in ward.recognising_authority
         assert session.execute(select(func.count(ResidentialGroup.id))).scalar() == 12
         round_ = session.execute(select(AssessmentRound)).scalar_one()
-        assert (round_.rule_version, round_.instrument_version) == (default_version(), "c13-2026.1")
+        assert (round_.rule_version, round_.instrument_version) == (default_version(), "c13-2026.2")
         assert round_.status == "open"
         assert session.execute(select(func.count(Response.id))).scalar() == 40
         assert session.execute(select(func.sum(AnswerCount.n))).scalar() > 40 * 6

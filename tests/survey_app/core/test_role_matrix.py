@@ -187,6 +187,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("dashboard.aggregates_csv", "GET"): only(DASHBOARD, 200),
     ("dashboard.aggregates_xlsx", "GET"): only(DASHBOARD, 200),
     ("dashboard.responses_csv", "GET"): only(granted("survey.export_raw"), 200),
+    ("dashboard.comments", "GET"): only(granted("survey.review"), 200),
+    ("dashboard.comment_review", "POST"): only(granted("survey.review"), 404),
     ("results.ward", "GET"): everyone(404),
     ("results.group", "GET"): everyone(404),
     # a group leader: only their own group (the others are sent on to it, or refused)

@@ -43,6 +43,7 @@ RESPONSE_COLUMNS = {
     "held",
     "review",
     "submission_key",
+    "comment_review",  # a reviewer's "may be quoted" decision on the masked comment
 }
 # Words that name personal data, matched against each part of a column name.
 PERSONAL = re.compile(
