@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_comment_review"
-down_revision = "0007_posting_feedback"  # the lead re-chains at merge
+down_revision = "0007_posting_feedback"
 branch_labels = None
 depends_on = None
 
