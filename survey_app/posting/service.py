@@ -31,7 +31,7 @@ from survey_app.core.security import MAX_ID
 from survey_app.models import AssessmentRound, PostingFeedback, RoundWorkflow, Ward
 from survey_app.results.dashboard import build_dashboard
 from survey_app.results.figures import Comparison, Dashboard
-from survey_app.survey.submission import mask_comment
+from survey_app.results.masking import PEOPLE, mask_comment
 from survey_app.workspace import workflow
 from survey_app.workspace.procedure import today
 from survey_app.workspace.scorecard import RoundScore, round_score
@@ -178,14 +178,17 @@ def closed_reason(session: Session, round_: AssessmentRound, now: dt.datetime | 
 
 
 def clean_text(text: str | None) -> str:
-    """A comment fit to store (contact details masked, as the survey's comments), or a
-    `PostingError` (422) saying how long it must be."""
+    """A comment fit to store, or a `PostingError` (422) saying how long it must be.
+
+    People are masked as in the survey's comments (contacts, names, schools, classes); the
+    criterion numbers and places an objection is about stay, or it could not be answered.
+    """
     raw = str(text or "")
     if len(raw) > LIMITS["max_chars"]:
         raise PostingError(
             _("Góp ý dài quá: tối đa %(n)d ký tự.", n=LIMITS["max_chars"]), 422, "text"
         )
-    masked = mask_comment(raw, LIMITS["max_chars"]) or ""
+    masked = mask_comment(raw, LIMITS["max_chars"], PEOPLE) or ""
     if len(masked) < LIMITS["min_chars"]:
         raise PostingError(
             _("Hãy viết góp ý ít nhất %(n)d ký tự.", n=LIMITS["min_chars"]), 422, "text"

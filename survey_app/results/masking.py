@@ -26,6 +26,9 @@ from survey_app.core.paths import DATA
 
 MASKING_FILE = DATA / "masking.toml"
 KINDS = ("contact", "name", "school", "class", "address", "number")
+# What identifies a *person*: the masking of comments on a posted result, which must keep the
+# criterion and the place they are about ("tiêu chí 12", "sân chơi tổ 3") to be answerable.
+PEOPLE = frozenset(("contact", "name", "school", "class"))
 
 # Letters by case, from the whole Latin range Vietnamese uses (Python's re has no \p{Lu}).
 _UPPER = "".join(
@@ -54,8 +57,10 @@ class Masker:
     steps: tuple[tuple[str, re.Pattern[str]], ...]
     label_pattern: re.Pattern[str]
 
-    def mask(self, text: str) -> str:
+    def mask(self, text: str, kinds: frozenset[str] | tuple[str, ...] = KINDS) -> str:
         for kind, pattern in self.steps:
+            if kind not in kinds:
+                continue
             label = self.labels[kind]
             text = pattern.sub(lambda m, label=label: _keep_lead(m, label), text)
         return text
@@ -132,9 +137,14 @@ def masker() -> Masker:
         return build_masker(tomllib.load(handle))
 
 
-def mask_comment(text: str | None, max_chars: int = sys.maxsize) -> str | None:
+def mask_comment(
+    text: str | None,
+    max_chars: int = sys.maxsize,
+    kinds: frozenset[str] | tuple[str, ...] = KINDS,
+) -> str | None:
     """A comment fit to store or show: identities masked, control characters gone, ≤ max_chars.
 
+    ``kinds`` limits what is hidden (default: everything; `PEOPLE` keeps places and numbers).
     Idempotent: ``mask_comment(mask_comment(t)) == mask_comment(t)``.
     """
     if not text:
@@ -142,7 +152,7 @@ def mask_comment(text: str | None, max_chars: int = sys.maxsize) -> str | None:
     text = unicodedata.normalize("NFC", text)
     text = _CONTROL.sub(" ", text)
     text = " ".join(text.split())
-    text = masker().mask(text)
+    text = masker().mask(text, kinds)
     text = text[:max_chars].strip()
     return text or None
 
@@ -152,4 +162,4 @@ def mask_comment(text: str | None, max_chars: int = sys.maxsize) -> str | None:
 masker()
 
 
-__all__ = ["KINDS", "MASKING_FILE", "Masker", "build_masker", "mask_comment", "masker"]
+__all__ = ["KINDS", "MASKING_FILE", "PEOPLE", "Masker", "build_masker", "mask_comment", "masker"]

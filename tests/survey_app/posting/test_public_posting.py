@@ -76,6 +76,15 @@ def test_the_wards_address_leads_to_its_newest_posted_round(app, client, world):
     assert found.status_code == 303 and found.headers["Location"].endswith(page_url(world))
 
 
+def test_a_comment_names_no_person_but_keeps_the_criterion_and_place(app, client, world):
+    post_round(app, world)
+    text = "Ông Nguyễn Văn Hùng nói tiêu chí 4 sai, cháu học lớp 7A ở tổ 3."
+    assert client.post(page_url(world), data={"text": text}).status_code == 303
+    (row,) = stored_feedback(app, world.round_id)
+    assert "Hùng" not in row.text and "7A" not in row.text
+    assert "tiêu chí 4" in row.text and "tổ 3" in row.text
+
+
 def test_a_comment_is_stored_masked_and_anonymous(app, client, world):
     post_round(app, world)
     sent = client.post(
