@@ -304,7 +304,8 @@ def valid(results: dict[tuple[str, str], list[Stats]], totals: dict, stored: dic
     if problems:
         print(
             f"INVALID RUN: more than {MAX_FAILED_SHARE:.0%} of the requests of a phase failed, "
-            "or answers went missing; the figures above measure failures, not the survey.",
+            "a phase stored no answer in its window, or answers went missing: the figures "
+            "above do not measure a working survey.",
             file=sys.stderr,
         )
     return not problems
