@@ -3,13 +3,15 @@
 No Flask, no forms, no CSRF, no checks: it parses the url-encoded body and inserts the same
 data our app stores for a submission, the ``response`` row and one ``answer`` row per posted
 question (same tables, same columns, the one-time key from the body, foreign keys on), in one
-``BEGIN IMMEDIATE`` transaction on SQLite WAL with synchronous=FULL, then answers a short 200.
+``BEGIN IMMEDIATE`` transaction on SQLite WAL with synchronous=FULL, then answers a 303 to
+``/s/sent``, as the survey does (post/redirect/get).
 What our app adds on top (CSRF, validation, cap, flags, rate limits, counters, the page) is
 what the ratio measures. That is the ceiling our full stack is compared with (QUALITY.md:
 "≥ 40% of the throughput of a bare WSGI app doing the same SQLAlchemy Core insert").
 
-GET of any path returns a tiny form page with a fresh key and a dummy CSRF token, so the load
-generator runs the same two-step flow against both apps. Run under gunicorn:
+GET of any path returns a tiny form page with a fresh key and a dummy CSRF token, and a POST
+to any other path than ``…/questions`` (the consent step) answers a 303 and stores nothing, so
+the load generator runs the same steps against both apps. Run under gunicorn:
 ``BASELINE_DB=/tmp/x.sqlite3 BASELINE_IDS=round,group,token gunicorn bench.baseline_wsgi:app``.
 """
 
@@ -64,10 +66,12 @@ PAGE = (
 
 
 def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-    """GET: a form page with a fresh key; POST: insert one response row, answer 200."""
+    """GET: a form page with a fresh key; POST of the answers: insert the rows, then a 303."""
     if environ["REQUEST_METHOD"] != "POST":
         body = PAGE.format(csrf=secrets.token_urlsafe(32), key=secrets.token_urlsafe(24))
         return _reply(start_response, "200 OK", body.encode())
+    if not environ.get("PATH_INFO", "").endswith("/questions"):
+        return _reply(start_response, "303 See Other", b"", "/s/resident/questions")
     length = int(environ.get("CONTENT_LENGTH") or 0)
     form = {k: v[0] for k, v in parse_qs(environ["wsgi.input"].read(length).decode()).items()}
     row = {
@@ -97,11 +101,14 @@ def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[byte
                 insert(ANSWER),
                 [{"response_id": response_id, "question_id": q, "value": v} for q, v in answers],
             )
-    return _reply(start_response, "200 OK", b"<!doctype html><p>Saved</p>")
+    return _reply(start_response, "303 See Other", b"", "/s/sent")
 
 
-def _reply(start_response: StartResponse, status: str, body: bytes) -> list[bytes]:
-    start_response(
-        status, [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))]
-    )
+def _reply(
+    start_response: StartResponse, status: str, body: bytes, location: str | None = None
+) -> list[bytes]:
+    headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))]
+    if location is not None:
+        headers.append(("Location", location))
+    start_response(status, headers)
     return [body]

@@ -1,24 +1,30 @@
 """Benchmark: survey submissions through the full stack vs a bare WSGI insert (QUALITY.md).
 
 Run: ``python bench/bench_submit.py`` (about 90 s). In one run it starts, as subprocesses on
-free 127.0.0.1 ports, two gunicorn servers with the same settings (sync workers × 2,
---preload): our app (`survey_app.wsgi:app`) on a temp SQLite file prepared with `cfw init`
-plus a ward, group, open round and a poster token with a large cap; and bench/baseline_wsgi.py,
+free 127.0.0.1 ports, two gunicorn servers with the same settings (sync workers × 2 as
+`cfw serve` starts them, BENCH_WORKERS to change; --preload): our app
+(`survey_app.wsgi:app`) on a temp SQLite file prepared with `cfw init` plus a ward, group,
+open round and a poster token with a large cap; and bench/baseline_wsgi.py,
 which inserts the same ``response`` row with SQLAlchemy Core into a copy of that database
 (WAL, synchronous=FULL). 50 clients (bench/_load.py) then drive each app in turn, ROUNDS times
 alternately so drift on a noisy 2-core machine hits both alike:
 - "POST only": the answers with a fresh one-time key, CSRF token already in hand: like for like
   with the baseline's insert (budget: ≥ 50% of its throughput; p99 ≤ 150 ms at 50 clients);
-- "full flow": GET the questions page (fresh key + CSRF token), then POST, per submission.
+- "full flow": every answer from a new phone, as a person goes through the survey: scan the
+  poster, the consent page (GET + POST), the questions page (GET: the key issued to the
+  session + CSRF token), POST the answers with that key and the cookie, and the thank-you
+  page the 303 leads to: six requests per answer, the same steps against the baseline.
 Figures are medians over the rounds. Server CPU per response is the CPU time (user + system,
 from /proc) the gunicorn master and workers used during a phase, divided by the requests they
 answered in it (set-up and warm-up included, as their CPU is); in the full flow it is also given
-per completed answer (GET + POST; this one also carries each client's one-time set-up, so it
-grows when a loaded machine completes few answers). Budget: ≤ 10 ms per response of "POST
+per completed answer (the six requests of one respondent). Budget: ≤ 10 ms per response of "POST
 only".
 Afterwards the stored rows must equal the 2xx answers the clients got (no acknowledged answer
 lost), and the whole server's proportional memory (PSS of master + workers, after warm-up) is
-compared with 256 MiB. Always exits 0: it reports.
+compared with 256 MiB. Every request is checked (bench/_load.py): the run FAILS, with exit
+status 1 and no verdict on throughput, when more than 1% of the requests in any measured
+phase did not get what a working survey answers (for the POST of the answers: the 303 to
+/s/sent), or when stored rows and acknowledged answers differ. Other budgets only report.
 """
 
 from __future__ import annotations
@@ -50,6 +56,8 @@ BUDGET_P99_MS = 150.0
 BUDGET_CPU_MS = 10.0
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 BUDGET_PSS_MIB = 256.0
+MAX_FAILED_SHARE = 0.01  # more failed requests than this in a phase: the run is invalid
+WORKERS = os.environ.get("BENCH_WORKERS", "2")
 SECRET = "bench-secret-not-for-production-0123456789"
 
 
@@ -112,7 +120,7 @@ def prepare(db: Path | str) -> tuple[str, tuple[int, int, int]]:
 def start(name: str, app: str, env: dict[str, str], chdir: Path) -> Server:
     """gunicorn with the settings of `cfw serve`: sync × 2, --preload, no access log."""
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "--chdir", str(chdir), "--workers", "2"]
+    command = [sys.executable, "-m", "gunicorn", "--chdir", str(chdir), "--workers", WORKERS]
     command += ["--worker-class", "sync", "--preload", "--bind", f"127.0.0.1:{port}", app]
     # The app logs one JSON line per request to stderr: a pipe nobody reads would fill and
     # block the workers mid-run, so the log goes to a file that is read only if start fails.
@@ -215,8 +223,10 @@ def summary(rounds: list[Stats], cpu: list[float], seconds: float) -> dict[str, 
     }
 
 
-def measure(servers: dict[str, Server], token: str) -> tuple[dict, dict[str, Stats], dict]:
-    """Every phase, alternating the two apps; (summaries, totals, memory after warm-up)."""
+def measure(
+    servers: dict[str, Server], token: str
+) -> tuple[dict, dict[str, Stats], dict, dict[tuple[str, str], list[Stats]]]:
+    """Every phase, alternating the two apps; (summaries, totals, memory, each round)."""
     totals = {name: Stats() for name in servers}
     memory = {}
     for name, server in servers.items():  # warm-up: imports, first connections, page caches
@@ -233,7 +243,7 @@ def measure(servers: dict[str, Server], token: str) -> tuple[dict, dict[str, Sta
                 results.setdefault((mode, name), []).append(stats)
                 totals[name].merge(stats)
     figures = {key: summary(value, cpu[key], SECONDS) for key, value in results.items()}
-    return figures, totals, memory
+    return figures, totals, memory, results
 
 
 def _token(name: str, token: str) -> str | None:
@@ -259,19 +269,58 @@ def main() -> int:
         try:
             servers["ours"] = start("ours", "survey_app.wsgi:app", ours_env, ROOT)
             servers["baseline"] = start("baseline", "baseline_wsgi:app", base_env, ROOT / "bench")
-            figures, totals, memory = measure(servers, token)
+            figures, totals, memory, results = measure(servers, token)
         finally:
             for server in servers.values():
                 stop(server)
         stored = {"ours": stored_rows(ours_db), "baseline": stored_rows(base_db)}
-    report(figures, totals, memory, stored)
-    return 0
+    report(figures, totals, memory, stored, results)
+    return 0 if valid(results, totals, stored) else 1
 
 
-def report(figures: dict, totals: dict[str, Stats], memory: dict, stored: dict) -> None:
+def failed_share(stats: Stats) -> float:
+    """The share of a phase's measured requests that failed (1.0 when none was measured)."""
+    sent = stats.measured + stats.errors.get(0, 0)  # socket errors got no timed answer
+    return stats.failed() / sent if sent else 1.0
+
+
+def valid(results: dict[tuple[str, str], list[Stats]], totals: dict, stored: dict) -> bool:
+    """False, saying why, when a phase failed too often or acknowledged answers went missing."""
+    problems = []
+    for (mode, name), rounds in results.items():
+        for index, stats in enumerate(rounds, 1):
+            share = failed_share(stats)
+            if share > MAX_FAILED_SHARE or not stats.posts_ok:
+                problems.append(
+                    f"{name} {mode} round {index}: {stats.failed()} of {stats.measured} "
+                    f"requests failed ({share:.1%}), {stats.posts_ok} answers stored, "
+                    f"failures by status {stats.errors}"
+                )
+    for name, (rows_in_db, check) in stored.items():
+        if rows_in_db != totals[name].posts_ok_all or check != "ok":
+            problems.append(f"{name}: {rows_in_db} rows stored for {totals[name].posts_ok_all}")
+    for problem in problems:
+        print(f"INVALID RUN: {problem}", file=sys.stderr)
+    if problems:
+        print(
+            f"INVALID RUN: more than {MAX_FAILED_SHARE:.0%} of the requests of a phase failed, "
+            "a phase stored no answer in its window, or answers went missing: the figures "
+            "above do not measure a working survey.",
+            file=sys.stderr,
+        )
+    return not problems
+
+
+def report(
+    figures: dict,
+    totals: dict[str, Stats],
+    memory: dict,
+    stored: dict,
+    results: dict[tuple[str, str], list[Stats]],
+) -> None:
     """Print the table and the notes under it."""
     rows = []
-    for mode, label in (("post", "POST only"), ("flow", "full flow (GET+POST)")):
+    for mode, label in (("post", "POST only"), ("flow", "full flow (6 requests)")):
         ours, base = figures[(mode, "ours")], figures[(mode, "baseline")]
         share = ours["subs"] / base["subs"] if base["subs"] else 0.0
         rows.append(
@@ -319,7 +368,7 @@ def report(figures: dict, totals: dict[str, Stats], memory: dict, stored: dict) 
     )
     rows.append(
         Row(
-            "full flow: server CPU ms per answer (GET+POST)",
+            "full flow: server CPU ms per answer (6 requests)",
             f"{flow['cpu_answer']:.2f}",
             f"{flow_base['cpu_answer']:.2f}",
             ratio(flow["cpu_answer"], flow_base["cpu_answer"]),
@@ -348,12 +397,17 @@ def report(figures: dict, totals: dict[str, Stats], memory: dict, stored: dict) 
         )
     print_table(rows)
     errors = {name: stats.errors for name, stats in totals.items() if stats.errors}
+    shares = {
+        f"{name} {mode}": f"{max(failed_share(s) for s in rounds):.1%}"
+        for (mode, name), rounds in results.items()
+    }
     print(
-        f"50 clients (2 processes x 25 threads), gunicorn sync x2 --preload, SQLite WAL "
+        f"50 clients (2 processes x 25 threads), gunicorn sync x{WORKERS} --preload, SQLite WAL "
         f"synchronous=FULL; median of {ROUNDS} rounds of {SECONDS:.0f} s per app and mode, "
         f"apps alternating; {os.cpu_count()} CPUs shared by servers and load generator."
     )
-    print(f"non-2xx answers in measured windows: {errors or 'none'}")
+    print(f"failed requests in measured windows, by status: {errors or 'none'}")
+    print(f"worst round's share of failed requests (at most {MAX_FAILED_SHARE:.0%}): {shares}")
     print(f"load average at the end (1, 5, 15 min): {' '.join(map(str, os.getloadavg()))}")
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import text
 from survey_app.app import create_app
 from survey_app.core import migrate
 from survey_app.core.db import Base, make_engine
+from survey_app.posters import jobs as poster_jobs
 
 PG_URL = os.environ.get("DATABASE_URL", "")
 
@@ -89,6 +90,10 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     )
     app.instance_path = str(tmp_path / "instance")
     yield app
+    # A poster batch runs in a thread with its own database session. Disposing the engine
+    # under a job still running orphaned its connection: on PostgreSQL the psycopg connection
+    # was then collected open, and its ResourceWarning failed whichever test ran next.
+    poster_jobs.wait_all()
     app.extensions["cfw_engine"].dispose()
 
 

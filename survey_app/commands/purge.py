@@ -36,6 +36,8 @@ def purge(before: dt.datetime, dry_run: bool, yes: bool) -> None:
 
     if not plan.rounds:
         click.echo(f"Nothing to purge: no closed round ended before {day} still has raw answers.")
+        if not dry_run:
+            _say_pruned(retention.prune_counters(session))
         return
     verb = "Would delete" if dry_run else "Will delete"
     for item in plan.rounds:
@@ -57,4 +59,12 @@ def purge(before: dt.datetime, dry_run: bool, yes: bool) -> None:
     click.echo(
         f"Deleted {done.responses} responses and {done.answers} answers from "
         f"{len(done.rounds)} round(s); audited."
+    )
+    _say_pruned(retention.prune_counters(session))  # stale counters go with every purge run
+
+
+def _say_pruned(pruned) -> None:
+    click.echo(
+        f"Forgot {pruned.login_throttles} stale sign-in throttle(s) and "
+        f"{pruned.rate_buckets} old rate-limit window(s)."
     )

@@ -5,6 +5,10 @@ closed and its period is long past, the raw rows (Response with its comment, Ans
 the AnswerCount counters, which every report and score reads, stay. The purge is one
 transaction that also writes one audit entry per round, so either everything is deleted
 and recorded, or nothing is.
+
+The same run forgets short-lived counters that only guard the present: sign-in throttles
+(login_throttle) quiet for a day and no longer waiting, and rate-limit windows
+(rate_bucket) older than two days (`prune_counters`). Nothing else ever deletes them.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from survey_app.accounts import ratelimit, signin
 from survey_app.audit import log as audit
 from survey_app.core.db import write_transaction
 from survey_app.models import Answer, AssessmentRound, BrowserMark, Response
@@ -62,6 +67,24 @@ class PurgePlan:
     def answers(self) -> int:
         """Raw answers removed in all rounds."""
         return sum(r.answers for r in self.rounds)
+
+
+@dataclass
+class CounterPrune:
+    """How many stale counter rows a prune removed."""
+
+    login_throttles: int
+    rate_buckets: int
+
+
+def prune_counters(session: Session) -> CounterPrune:
+    """Delete stale sign-in throttles and rate-limit windows, in one write transaction.
+
+    Only rows that no longer limit anyone go (signin.prune, ratelimit.prune say which): a
+    throttle still making someone wait, or a window still counting, stays.
+    """
+    with write_transaction(session):
+        return CounterPrune(signin.prune(session), ratelimit.prune(session))
 
 
 def _open_rounds_before(session: Session, before: dt.date) -> list[AssessmentRound]:

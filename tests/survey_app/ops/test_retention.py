@@ -16,7 +16,9 @@ from survey_app.models import (
     AssessmentRound,
     AuditEntry,
     BrowserMark,
+    LoginThrottle,
     PosterToken,
+    RateBucket,
     ResidentialGroup,
     Response,
 )
@@ -154,3 +156,83 @@ def test_plan_counts_only_closed_rounds_that_ended_before_the_date(db_session):
     assert (plan.responses, plan.answers) == (4, 12)
     # The day the period ended is not "before" it: nothing is purged a day early.
     assert retention.plan_purge(db_session, dt.date(2024, 6, 30)).rounds == []
+
+
+# ----------------------------------------------------------------------------- stale counters
+
+
+def _add_counters(session) -> None:
+    """Sign-in throttles and rate-limit windows: stale ones and ones still limiting."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    days_ago = now - dt.timedelta(days=3)
+    with write_transaction(session):
+        session.add_all(
+            [
+                LoginThrottle(
+                    key="stale", failures=3, last_failure_at=days_ago, blocked_until=days_ago
+                ),
+                LoginThrottle(key="recent", failures=1, last_failure_at=now, blocked_until=now),
+                # Failed long ago but still made to wait (a long back-off): kept.
+                LoginThrottle(
+                    key="waiting",
+                    failures=9,
+                    last_failure_at=days_ago,
+                    blocked_until=now + dt.timedelta(hours=1),
+                ),
+                RateBucket(key="old", window_start=days_ago, count=5),
+                RateBucket(key="current", window_start=now, count=1),
+            ]
+        )
+
+
+def _counter_keys(session) -> tuple[set[str], set[str]]:
+    session.rollback()
+    return (
+        set(session.scalars(select(LoginThrottle.key))),
+        set(session.scalars(select(RateBucket.key))),
+    )
+
+
+def test_prune_counters_forgets_only_counters_that_no_longer_limit_anyone(db_session):
+    _add_counters(db_session)
+
+    pruned = retention.prune_counters(db_session)
+
+    assert (pruned.login_throttles, pruned.rate_buckets) == (1, 1)
+    assert _counter_keys(db_session) == ({"recent", "waiting"}, {"current"})
+
+
+def test_cfw_purge_prunes_stale_counters_even_with_no_round_to_purge(db_session, runner):
+    seed(db_session)
+    _add_counters(db_session)
+    db_session.rollback()
+
+    result = runner.invoke(purge, ["--before", "2020-01-01", "--yes"])
+
+    assert result.exit_code == 0, result.output
+    assert "Forgot 1 stale sign-in throttle(s) and 1 old rate-limit window(s)." in result.output
+    assert _counter_keys(db_session) == ({"recent", "waiting"}, {"current"})
+
+
+def test_cfw_purge_prunes_stale_counters_after_a_purge(db_session, runner):
+    seed(db_session)
+    _add_counters(db_session)
+    db_session.rollback()
+
+    result = runner.invoke(purge, ["--before", "2026-01-01", "--yes"])
+
+    assert result.exit_code == 0, result.output
+    assert "Deleted" in result.output and "Forgot 1 stale sign-in throttle(s)" in result.output
+    assert _counter_keys(db_session) == ({"recent", "waiting"}, {"current"})
+
+
+def test_a_dry_run_keeps_stale_counters(db_session, runner):
+    seed(db_session)
+    _add_counters(db_session)
+    db_session.rollback()
+
+    result = runner.invoke(purge, ["--before", "2020-01-01", "--dry-run"])
+
+    assert result.exit_code == 0
+    assert "Forgot" not in result.output
+    assert _counter_keys(db_session) == ({"stale", "recent", "waiting"}, {"old", "current"})
