@@ -63,8 +63,12 @@ def index() -> str:
 
 
 def _duties(user, lang: str) -> list:
-    """This year's open plan activities that concern the user (none without a ward or plan)."""
+    """The open activities that concern the user in this year's plan and, once the ward has
+    made it (from late in the year), next year's; none without a ward or plan."""
     if user.ward_id is None or not permissions.has(user.role, "plan.read"):
         return []
-    today = today_vn()
-    return my_activities(plan_of(get_session(), user.ward_id, today.year), user, lang, today)
+    today, session = today_vn(), get_session()
+    rows = []
+    for year in (today.year, today.year + 1):
+        rows += my_activities(plan_of(session, user.ward_id, year), user, lang, today)
+    return sorted(rows, key=lambda row: row.due_on)

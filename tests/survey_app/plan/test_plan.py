@@ -161,7 +161,7 @@ def test_youth_union_marks_its_activity_done_with_a_photo(app, client, login, st
     client.post("/logout")
     login("doan1")
     home = _text(client.get("/staff/"))
-    assert "Việc trong kế hoạch năm nay" in home and "Diễn đàn trẻ em phường" in home
+    assert "Việc của bạn trong kế hoạch của phường" in home and "Diễn đàn trẻ em phường" in home
     page = _text(client.get(f"/plan/activities/{activity_id}"))
     assert "Diễn đàn trẻ em phường" in page and "Đang thực hiện" in page
     upload = client.post(
@@ -192,6 +192,30 @@ def test_youth_union_marks_its_activity_done_with_a_photo(app, client, login, st
     assert download.headers["Content-Type"] == "image/png"
     assert download.headers["Content-Disposition"].startswith("attachment;")
     assert download.data == PNG
+
+
+def test_next_years_plan_activities_reach_the_unit_home_once_the_plan_is_made(
+    app, client, login, staff
+):
+    today = today_vn()
+    plan_id = _new_plan(client, login, year=today.year + 1)
+    due = dt.date(today.year + 1, 3, 26)
+    response = client.post(
+        f"/plan/{plan_id}/activities/new",
+        data={
+            "title": "Diễn đàn trẻ em năm sau",
+            "lead": "doan",
+            "start_on": dt.date(today.year + 1, 3, 1).isoformat(),
+            "due_on": due.isoformat(),
+            "indicator": "c11.forum_held",
+            "notes": "",
+        },
+    )
+    assert response.status_code == 303
+    client.post("/logout")
+    login("doan1")
+    home = _text(client.get("/staff/"))
+    assert "Diễn đàn trẻ em năm sau" in home and due.strftime("%d/%m/%Y") in home
 
 
 def test_a_done_date_in_the_future_is_refused(app, client, login, staff):
