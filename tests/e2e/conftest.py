@@ -9,6 +9,7 @@ directory of its own (the "fresh --user-data-dir" of the machine notes).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -95,54 +96,66 @@ def _cfw(*args: str, env: dict[str, str]) -> str:
     return done.stdout
 
 
+def server_env(db_path: Path, port: int) -> dict[str, str]:
+    """The environment of a test server on ``db_path`` answering on 127.0.0.1:``port``."""
+    return os.environ | {
+        "DATABASE_URL": f"sqlite:///{db_path}",
+        "SECRET_KEY": SECRET,
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+    }
+
+
+@contextlib.contextmanager
+def serving(env: dict[str, str], port: int, log_path: Path) -> Iterator[None]:
+    """`cfw serve` on ``port`` until the block ends (it must listen within 30 s)."""
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).with_name("cfw")), "serve", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    assert process.poll() is None, log_path.read_text()
+                    assert time.monotonic() < deadline, "cfw serve did not listen within 30 s"
+                    time.sleep(0.2)
+            yield
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """`cfw init` + `cfw demo` on a temp database, then `cfw serve` until the session ends."""
     tmp = tmp_path_factory.mktemp("e2e")
     db_path = tmp / "e2e.sqlite3"
     port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = os.environ | {
-        "DATABASE_URL": f"sqlite:///{db_path}",
-        "SECRET_KEY": SECRET,
-        "PUBLIC_BASE_URL": base_url,
-    }
+    env = server_env(db_path, port)
     _cfw("init", env=env)
     demo = _cfw("demo", "--answers", "40", env=env)
     # "  vhxh       vhxh     <password>": the one-time passwords the demo prints.
     passwords = dict(re.findall(r"^  (\S+)\s+\S+\s+(\S+)$", demo, re.MULTILINE))
     groups = json.loads(_cfw("groups", "list", "--format", "json", env=env))
-    server = LiveServer(base_url, db_path, env["DATABASE_URL"], passwords, groups)
+    server = LiveServer(env["PUBLIC_BASE_URL"], db_path, env["DATABASE_URL"], passwords, groups)
     # The last group's poster is paused, for the "paused" page (a staff action in real use).
     with sqlite3.connect(db_path) as conn:
         token = groups[-1]["survey_url"].rsplit("/", 1)[1]
         conn.execute("UPDATE poster_token SET status = 'paused' WHERE token = ?", (token,))
     conn.close()
     server.paused_url = groups[-1]["survey_url"]
-    log = (tmp / "server.log").open("wb")
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("cfw")), "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            assert process.poll() is None, (tmp / "server.log").read_text()
-            assert time.monotonic() < deadline, "cfw serve did not listen within 30 s"
-            time.sleep(0.2)
-    yield server
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log.close()
+    with serving(env, port, tmp / "server.log"):
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -8,18 +8,22 @@ screenshotted at both widths (artifacts/screenshots/admin-*-360.png / -1280.png)
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import PHONE, SECRET, LiveServer, _cfw, _free_port, shoot, sign_in
+from tests.e2e.conftest import (
+    PHONE,
+    LiveServer,
+    _cfw,
+    _free_port,
+    server_env,
+    serving,
+    shoot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -174,31 +178,11 @@ def empty_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     """`cfw init` on an empty database (no demo) and `cfw serve`: (base URL, set-up code)."""
     tmp = tmp_path_factory.mktemp("e2e-empty")
     port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = os.environ | {
-        "DATABASE_URL": f"sqlite:///{tmp / 'empty.sqlite3'}",
-        "SECRET_KEY": SECRET,
-        "PUBLIC_BASE_URL": base_url,
-    }
+    env = server_env(tmp / "empty.sqlite3", port)
     out = _cfw("init", env=env)
     code = re.search(r"one-time set-up code: (\S+)", out).group(1)
-    log = (tmp / "server.log").open("wb")
-    cfw = str(Path(sys.executable).with_name("cfw"))
-    process = subprocess.Popen(
-        [cfw, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            assert process.poll() is None and time.monotonic() < deadline
-            time.sleep(0.2)
-    yield base_url, code
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    with serving(env, port, tmp / "server.log"):
+        yield env["PUBLIC_BASE_URL"], code
 
 
 def test_first_run_creates_the_ward_and_admin(empty_server, browser) -> None:

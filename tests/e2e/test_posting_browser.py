@@ -12,13 +12,8 @@ artifacts/screenshots/posting-*-360.png / -1280.png.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
 import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import PHONE, SECRET, _cfw, _free_port, shoot
+from tests.e2e.conftest import PHONE, _cfw, _free_port, server_env, serving, shoot
 from tests.e2e.test_accessibility import check
 
 pytestmark = pytest.mark.e2e
@@ -66,40 +61,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostingServer]:
     tmp = tmp_path_factory.mktemp("e2e-posting")
     db_path = tmp / "posting.sqlite3"
     port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = os.environ | {
-        "DATABASE_URL": f"sqlite:///{db_path}",
-        "SECRET_KEY": SECRET,
-        "PUBLIC_BASE_URL": base_url,
-    }
+    env = server_env(db_path, port)
     _cfw("init", env=env)
     demo = _cfw("demo", "--answers", "40", env=env)
     passwords = dict(re.findall(r"^  (\S+)\s+\S+\s+(\S+)$", demo, re.MULTILINE))
     with sqlite3.connect(db_path) as conn:
         round_id = conn.execute("SELECT max(id) FROM assessment_round").fetchone()[0]
     conn.close()
-    log = (tmp / "server.log").open("wb")
-    cfw = str(Path(sys.executable).with_name("cfw"))
-    process = subprocess.Popen(
-        [cfw, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            assert process.poll() is None, (tmp / "server.log").read_text()
-            assert time.monotonic() < deadline, "cfw serve did not listen within 30 s"
-            time.sleep(0.2)
-    yield PostingServer(base_url, db_path, passwords, round_id)
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log.close()
+    with serving(env, port, tmp / "server.log"):
+        yield PostingServer(env["PUBLIC_BASE_URL"], db_path, passwords, round_id)
 
 
 def _context(browser, width: str):
