@@ -20,6 +20,7 @@ from PIL import Image
 
 from survey_app.core.vntime import today_vn
 from tests.e2e.conftest import LiveServer, shoot, sign_in
+from tests.survey_app.plan.seed_reference import SEED_ASSIGNMENTS, SEED_HEADINGS
 
 pytestmark = pytest.mark.e2e
 
@@ -27,27 +28,6 @@ SIZES = {"360": {"width": 360, "height": 740}, "1280": {"width": 1280, "height":
 FORUM_TITLE = "Diễn đàn trẻ em cuối năm: trẻ em góp ý kế hoạch năm sau"
 NEW_GOAL = "- Tổ chức ít nhất hai diễn đàn trẻ em trong năm."
 PHOTO_NAME = "dien-dan.png"
-# The seed plan's headings and its unit–criterion lines (shared/reference/ward-plan-2024.md).
-SEED_HEADINGS = (
-    "KẾ HOẠCH",
-    "I. MỤC TIÊU",
-    "II. ĐỐI TƯỢNG, PHẠM VI VÀ THỜI GIAN THỰC HIỆN",
-    "III. NỘI DUNG",
-    "IV. GIẢI PHÁP THỰC HIỆN",
-    "V. TỔ CHỨC THỰC HIỆN",
-    "2. Phân công trách nhiệm",
-    "Nơi nhận:",
-    "TM. ỦY BAN NHÂN DÂN",
-)
-SEED_ASSIGNMENTS = (
-    "tiêu chí số 1, 5, 6, 12, 13",
-    "tiêu chí số 3, 4",
-    "tiêu chí số 7, 8, 9",
-    "tiêu chí số 10",
-    "Phối hợp thực hiện tiêu chí số 11",
-    "tiêu chí số 2",
-    "tiêu chí số 11",
-)
 
 
 @pytest.mark.parametrize("size", sorted(SIZES))

@@ -16,6 +16,7 @@ from survey_app.core.vntime import today_vn
 from survey_app.models import Evidence, EvidenceFile, Plan, PlanActivity
 from survey_app.plan.status import Status, activity_status
 from survey_app.plan.template import default_version, load_template
+from tests.survey_app.plan.seed_reference import SEED_ASSIGNMENTS, SEED_HEADINGS
 from tests.survey_app.workspace_factories import add_round
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -314,29 +315,6 @@ def test_another_wards_plan_is_not_reachable(app, client, login, staff, make_use
     client.post("/logout")
     login("vhxh2")
     assert client.get(f"/plan/{plan_id}").status_code in (403, 404)
-
-
-SEED_HEADINGS = (
-    "KẾ HOẠCH",
-    "I. MỤC TIÊU",
-    "II. ĐỐI TƯỢNG, PHẠM VI VÀ THỜI GIAN THỰC HIỆN",
-    "III. NỘI DUNG",
-    "IV. GIẢI PHÁP THỰC HIỆN",
-    "V. TỔ CHỨC THỰC HIỆN",
-    "2. Phân công trách nhiệm",
-    "Nơi nhận:",
-    "TM. ỦY BAN NHÂN DÂN",
-)
-# Every unit–criterion assignment of the seed plan (shared/reference/ward-plan-2024.md, V.2).
-SEED_ASSIGNMENTS = (
-    "tiêu chí số 1, 5, 6, 12, 13",
-    "tiêu chí số 3, 4",
-    "tiêu chí số 7, 8, 9",
-    "tiêu chí số 10",
-    "Phối hợp thực hiện tiêu chí số 11",
-    "tiêu chí số 2",
-    "tiêu chí số 11",
-)
 
 
 def _pdf_text(data: bytes) -> str:
