@@ -67,13 +67,16 @@ AUDITED_FIELDS = (
 )
 
 
-def _load_units() -> dict[str, dict[str, str]]:
+def _load_units() -> dict[str, dict]:
     with (DATA / "units.toml").open("rb") as handle:
-        return {uid: table["name"] for uid, table in tomllib.load(handle)["units"].items()}
+        return tomllib.load(handle)["units"]
 
 
-UNITS = _load_units()  # unit id → {"vi": name, "en": name}
+_UNIT_TABLES = _load_units()
+UNITS = {uid: table["name"] for uid, table in _UNIT_TABLES.items()}  # id → {"vi", "en"} name
 UNIT_IDS = tuple(UNITS)
+# id → {"vi", "en"}: the kind of record the unit's figures come from, for the entry form's hint.
+UNIT_SOURCE_EXAMPLES = {uid: table["source_example"] for uid, table in _UNIT_TABLES.items()}
 
 
 class AccountError(ValueError):

@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from assessment import InputSpec
+from survey_app.accounts.users import UNIT_SOURCE_EXAMPLES
 from survey_app.core.i18n import _, _l
 from survey_app.models.criteria import SOURCE_NOTE_MAX
 from survey_app.workspace.criteria import Section
@@ -102,12 +103,14 @@ def criterion_form(
 ) -> CriterionFormBase:
     """A form for ``part``; ``stored`` holds {key: (value, note)} shown before any POST."""
     attrs: dict[str, Any] = {}
+    example = UNIT_SOURCE_EXAMPLES.get(part.unit, {}).get(lang, "")
+    hint = _("Sổ, báo cáo và ngày, ví dụ: %(example)s", example=example) if example else ""
     for spec in part.inputs:
         attrs[value_field_name(spec.key)] = _value_field(spec, lang)
         attrs[note_field_name(spec.key)] = StringField(
             _l("Nguồn số liệu"),
             validators=[Optional(), Length(max=SOURCE_NOTE_MAX)],
-            description=_l("Sổ, báo cáo và ngày, ví dụ: Sổ đăng ký khai sinh, 30/10/2024"),
+            description=hint or _("Sổ, báo cáo và ngày nhận số liệu"),
         )
     form_class = type(f"CriterionForm_{part.id}", (CriterionFormBase,), attrs)
     data: dict[str, Any] = {}

@@ -69,6 +69,16 @@ def test_form_is_generated_from_the_rule_file(client, login, world):
     assert client.get(_url(world, "c99")).status_code == 404
 
 
+def test_the_source_hint_names_the_record_of_the_unit_in_charge(client, login, world):
+    login("yte")
+    page = client.get(_url(world, "c7")).get_data(as_text=True)
+    assert "ví dụ: Sổ tiêm chủng của Trạm Y tế" in page
+    assert "Sổ đăng ký khai sinh" not in page  # the civil-status register is not the clinic's
+    client.post("/logout")
+    login("vhxh")
+    assert "ví dụ: Sổ đăng ký khai sinh" in client.get(_url(world, "c2")).get_data(as_text=True)
+
+
 def test_numerator_larger_than_denominator_names_both(client, login, world):
     login("vhxh")
     response = client.post(
