@@ -213,7 +213,10 @@ def integrity_blocks(data: DossierData) -> list[Block]:
     out.append(para(line, "plain"))
     if data.locked:
         at = short_date(data.locked.locked_at, lang)
-        out.append(para(text("locked_by", lang, name=data.locked.locked_by, at=at), "plain"))
+        name = data.locked.locked_by
+        # An account whose name reads as a job title has no person's name to print.
+        line = text("locked_by", lang, name=name, at=at) if name else text("locked_at", lang, at=at)
+        out.append(para(line, "plain"))
     else:
         out.append(para(text("not_locked", lang), "plain"))
     if data.posting is not None:

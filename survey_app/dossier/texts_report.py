@@ -161,6 +161,7 @@ REPORT_TEXTS: dict[str, tuple[str, str]] = {
         "Đã khóa bởi {name} lúc {at} (giờ Việt Nam).",
         "Locked by {name} at {at} (Vietnam time).",
     ),
+    "locked_at": ("Đã khóa lúc {at} (giờ Việt Nam).", "Locked at {at} (Vietnam time)."),
     "stage_entering": ("các đơn vị đang nhập số liệu", "units entering figures"),
     "stage_consolidated": (
         "đã tổng hợp, chờ Hội đồng thẩm định",

@@ -63,6 +63,7 @@ def test_a_posted_passing_round_prints_its_dates_and_posting(app, world):
     assert f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}" in report
     assert "niêm yết công khai từ ngày 28/11/2024 đến ngày 04/12/2024" in text
     assert "Bước hiện tại của hồ sơ: đang niêm yết công khai kết quả." in text
+    assert "Đã khóa" in text and "bởi lúc" not in " ".join(text.split())  # a name, or none
     assert data.locality_label.startswith("các xã") and "Các xã" not in text
     assert leaked_keys(text) == []
     # Once sent: the letter carries the number as typed, once, and the recorded send date.
