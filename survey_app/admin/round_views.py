@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from assessment import default_version, instrument, ruleset
 from survey_app.accounts.auth import require
 from survey_app.accounts.scope import me, round_or_404, rounds_of
-from survey_app.admin import setup
+from survey_app.admin import rounds
 from survey_app.admin.forms import RoundForm, StatusForm
 from survey_app.admin.setup import SetupError
 from survey_app.admin.web import choices, saved, ward_or_404
@@ -39,7 +39,7 @@ def _round_form() -> RoundForm:
     if not form.is_submitted():
         today = dt.date.today()
         form.rule_version.data = default_version()
-        form.instrument_version.data = setup.default_instrument_version()
+        form.instrument_version.data = rounds.default_instrument_version()
         form.name.data = _("Năm %(year)d", year=today.year)
         form.period_start.data = dt.date(today.year, 1, 1)
         form.period_end.data = dt.date(today.year, 12, 31)
@@ -78,7 +78,7 @@ def index(ward_id: int) -> str | Response | tuple[str, int]:
     if not form.validate():
         return _page(ward, form), 422
     try:
-        round_, issued = setup.create_round(
+        round_, issued = rounds.create_round(
             get_session(),
             ward_code=ward.code,
             name=form.name.data,
@@ -109,7 +109,7 @@ def set_status(ward_id: int, round_id: int, action: str) -> Response | tuple[str
         return _page(ward, _round_form(), errors), 422
     status = "open" if action == "open" else "closed"
     try:
-        setup.set_round_status(
+        rounds.set_round_status(
             get_session(), round_.id, status, reason=form.reason.data, actor=me()
         )
     except SetupError as exc:

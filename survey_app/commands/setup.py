@@ -226,16 +226,16 @@ def create_round(
     from flask import current_app
 
     from assessment import instrument
-    from survey_app.admin import setup
+    from survey_app.admin import rounds as round_setup
     from survey_app.core.db import get_session
     from survey_app.survey import tokens
 
-    instrument_version = instrument_version or setup.default_instrument_version()
+    instrument_version = instrument_version or round_setup.default_instrument_version()
     if instrument_version is None:
         known = ", ".join(instrument.available_versions())
         _fail([f"several instruments are shipped: choose one with --instrument ({known})"])
     with _reported():
-        round_, issued = setup.create_round(
+        round_, issued = round_setup.create_round(
             get_session(),
             ward_code=ward_code,
             name=name,
@@ -258,7 +258,7 @@ def create_round(
 
 
 def _set_status(round_id: int, status: str, reason: str) -> None:
-    from survey_app.admin.setup import set_round_status
+    from survey_app.admin.rounds import set_round_status
     from survey_app.core.db import get_session
 
     with _reported():

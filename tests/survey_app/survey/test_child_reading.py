@@ -12,7 +12,7 @@ import re
 import pytest
 
 from assessment import load_instrument
-from survey_app.admin.setup import default_instrument_version
+from survey_app.admin.rounds import default_instrument_version
 
 CHILD_VERSION = "c13-2026.2"
 SHOWN_PARTS = ("who", "why", "voluntary")  # the rest is one tap away (<details>)
