@@ -20,6 +20,7 @@ from PIL import Image
 
 from survey_app.core.vntime import today_vn
 from tests.e2e.conftest import LiveServer, shoot, sign_in
+from tests.survey_app.dossier.helpers import docx_text, pdf_text
 from tests.survey_app.plan.seed_reference import SEED_ASSIGNMENTS, SEED_HEADINGS
 
 pytestmark = pytest.mark.e2e
@@ -76,30 +77,13 @@ def _photo() -> bytes:
     return out.getvalue()
 
 
-def _pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(data))
-    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
-
-
-def _docx_text(data: bytes) -> str:
-    import docx
-
-    document = docx.Document(io.BytesIO(data))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        parts += [c.text for row in table.rows for c in row.cells]
-    return " ".join(" ".join(parts).split())
-
-
 def _download(page, url: str) -> tuple[str, str]:
     """The text of a downloaded PDF or DOCX (the browser's own signed-in session)."""
     response = page.request.get(url)
     assert response.status == 200, url
     assert response.headers["content-disposition"].startswith("attachment;")
     body = response.body()
-    return ("pdf", _pdf_text(body)) if url.endswith(".pdf") else ("docx", _docx_text(body))
+    return ("pdf", pdf_text(body)) if url.endswith(".pdf") else ("docx", docx_text(body))
 
 
 def _plan_id(page) -> int:

@@ -13,8 +13,6 @@ import json
 import re
 
 import pytest
-from docx import Document
-from pypdf import PdfReader
 from sqlalchemy import select
 
 from assessment import default_version as default_rules
@@ -25,6 +23,7 @@ from survey_app.models import AssessmentRound, AuditEntry, Plan, RoundWorkflow
 from survey_app.plan.owners import plan_assignment, round_owners, template_assignment
 from survey_app.plan.template import default_version, load_template
 from survey_app.workspace import scorecard as scorecard_service
+from tests.survey_app.dossier.helpers import docx_text, pdf_text
 from tests.survey_app.workspace_factories import (
     SURVEY_INPUTS,
     advance,
@@ -70,19 +69,6 @@ def _form(app, plan_id, **changes: str) -> dict[str, str]:
 def _relogin(client, login, name):
     client.post("/logout")
     login(name)
-
-
-def _pdf_text(data: bytes) -> str:
-    reader = PdfReader(io.BytesIO(data))
-    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
-
-
-def _docx_text(data: bytes) -> str:
-    document = Document(io.BytesIO(data))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        parts += [c.text for row in table.rows for c in row.cells]
-    return " ".join(" ".join(parts).split())
 
 
 def test_the_templates_assignment_is_the_rule_files_default():
@@ -154,7 +140,7 @@ def test_changing_criterion_11_in_the_plan_changes_who_enters_it(app, client, lo
     _relogin(client, login, "vhxh")
     page = _text(client.get(f"/plan/{plan_id}"))
     assert "tiêu chí số 10, 11" in page
-    for fmt, extract in (("pdf", _pdf_text), ("docx", _docx_text)):
+    for fmt, extract in (("pdf", pdf_text), ("docx", docx_text)):
         text = extract(client.get(f"/plan/{plan_id}/plan.{fmt}").data)
         assert (
             "Chủ trì triển khai thực hiện và đánh giá tình hình thực hiện tiêu chí số 10, 11."
@@ -230,7 +216,7 @@ def test_the_dossier_prints_the_unit_in_charge(app, client, login, world):
     advance(app, world, "consolidated")  # the dossier exists once the figures are consolidated
     pdf = client.get(f"/rounds/{world.round_id}/dossier.pdf")
     assert pdf.status_code == 200
-    text = _pdf_text(pdf.data)
+    text = pdf_text(pdf.data)
     row = re.search(r"Trẻ em được thực hiện quyền tham gia (\S+ \S+ \S+)", text)
     assert row is not None and row.group(1).startswith("Các trường học"), text[:2000]
 
@@ -265,7 +251,7 @@ def test_the_dossiers_source_notes_list_the_plans_evidence(app, client, login, w
     note = next(n for n in data.source_notes if n.input_key == "c11.forum_held")
     assert [(e.activity, e.files) for e in note.evidence] == [(title, ("dien-dan-tre-em.png",))]
     assert all(not n.evidence for n in data.source_notes if n.input_key != "c11.forum_held")
-    for fmt, extract in (("pdf", _pdf_text), ("docx", _docx_text)):
+    for fmt, extract in (("pdf", pdf_text), ("docx", docx_text)):
         response = client.get(f"/rounds/{world.round_id}/dossier.{fmt}")
         assert response.status_code == 200
         text = extract(response.data)

@@ -16,6 +16,7 @@ from survey_app.core.vntime import today_vn
 from survey_app.models import Evidence, EvidenceFile, Plan, PlanActivity
 from survey_app.plan.status import Status, activity_status
 from survey_app.plan.template import default_version, load_template
+from tests.survey_app.dossier.helpers import docx_text, pdf_text
 from tests.survey_app.plan.seed_reference import SEED_ASSIGNMENTS, SEED_HEADINGS
 from tests.survey_app.workspace_factories import add_round
 
@@ -317,23 +318,6 @@ def test_another_wards_plan_is_not_reachable(app, client, login, staff, make_use
     assert client.get(f"/plan/{plan_id}").status_code in (403, 404)
 
 
-def _pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(data))
-    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
-
-
-def _docx_text(data: bytes) -> str:
-    import docx
-
-    document = docx.Document(io.BytesIO(data))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        parts += [c.text for row in table.rows for c in row.cells]
-    return " ".join(" ".join(parts).split())
-
-
 @pytest.mark.parametrize("fmt", ["pdf", "docx"])
 def test_the_printed_plan_reads_like_the_seed_document(app, client, login, staff, fmt):
     plan_id = _new_plan(client, login)
@@ -341,7 +325,7 @@ def test_the_printed_plan_reads_like_the_seed_document(app, client, login, staff
     response = client.get(f"/plan/{plan_id}/plan.{fmt}")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment;")
-    text = _pdf_text(response.data) if fmt == "pdf" else _docx_text(response.data)
+    text = pdf_text(response.data) if fmt == "pdf" else docx_text(response.data)
     for heading in SEED_HEADINGS:
         assert heading in text, heading
     for line in SEED_ASSIGNMENTS:
@@ -365,7 +349,7 @@ def test_the_year_end_report_lists_what_each_unit_did(app, client, login, staff,
     )
     response = client.get(f"/plan/{plan_id}/report.{fmt}")
     assert response.status_code == 200
-    text = _pdf_text(response.data) if fmt == "pdf" else _docx_text(response.data)
+    text = pdf_text(response.data) if fmt == "pdf" else docx_text(response.data)
     assert "BÁO CÁO" in text and f"năm {YEAR}" in text
     assert "01/06/2025" in text and "bien-ban.pdf" in text
     assert title[:30] in text
