@@ -32,7 +32,7 @@ from survey_app.models import Ward
 from survey_app.posting import service
 from survey_app.posting.forms import FeedbackForm
 from survey_app.results.dashboard_text import audience_name
-from survey_app.results.published import ward_by_code
+from survey_app.results.published import public_ward_or_404
 
 bp = Blueprint("posting", __name__, url_prefix="/posting")
 
@@ -59,17 +59,10 @@ def posting_url(round_id: int) -> str | None:
     return url_for("posting.page", ward_code=round_.ward.code, round_id=round_.id)
 
 
-def _ward(ward_code: str) -> Ward:
-    ward = ward_by_code(get_session(), ward_code)
-    if ward is None:
-        abort(404)
-    return ward
-
-
 @bp.get("/<ward_code>")
 def latest(ward_code: str) -> Any:
     """The ward's newest posted result, or a page saying nothing is posted yet."""
-    ward = _ward(ward_code)
+    ward = public_ward_or_404(ward_code)
     round_ = service.latest_public_round(get_session(), ward)
     if round_ is None:
         return render_template("posting/none.html", ward=ward)
@@ -103,7 +96,7 @@ def _render(
 def page(ward_code: str, round_id: int) -> Any:
     """The posted result, its period, the survey summary and the comment form; a POST stores
     a resident's comment (only while posted, masked, rate limited per source)."""
-    ward = _ward(ward_code)
+    ward = public_ward_or_404(ward_code)
     form = FeedbackForm()
     if request.method == "GET":
         return _render(ward, round_id, form)

@@ -14,26 +14,19 @@ from flask import Blueprint, abort, render_template, request
 from survey_app.core.db import get_session
 from survey_app.core.i18n import current_language
 from survey_app.core.security import MAX_ID
-from survey_app.models import ResidentialGroup, Ward
+from survey_app.models import ResidentialGroup
 from survey_app.results.comments import quotable_comments
 from survey_app.results.dashboard import build_dashboard
 from survey_app.results.dashboard_text import audience_name
-from survey_app.results.published import published_round, ward_by_code
+from survey_app.results.published import public_ward_or_404, published_round
 
 bp = Blueprint("results", __name__, url_prefix="/results")
-
-
-def _ward(ward_code: str) -> Ward:
-    ward = ward_by_code(get_session(), ward_code)
-    if ward is None:
-        abort(404)
-    return ward
 
 
 @bp.get("/<ward_code>")
 def ward(ward_code: str) -> Any:
     """The ward's survey results (aggregates only) once a round has closed."""
-    found = _ward(ward_code)
+    found = public_ward_or_404(ward_code)
     round_, collecting = published_round(get_session(), found, request.args.get("round", ""))
     if round_ is None:
         return render_template("results/public_pending.html", ward=found, collecting=collecting)
@@ -52,7 +45,7 @@ def ward(ward_code: str) -> Any:
 @bp.get("/<ward_code>/<int:group_id>")
 def group(ward_code: str, group_id: int) -> Any:
     """One residential group's results next to the ward's (aggregates only)."""
-    found = _ward(ward_code)
+    found = public_ward_or_404(ward_code)
     row_group = get_session().get(ResidentialGroup, group_id) if 0 < group_id <= MAX_ID else None
     if row_group is None or row_group.ward_id != found.id:
         abort(404)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import abort, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from survey_app.core.db import get_session
 from survey_app.models import AssessmentRound, Ward
 
 CODE_MAX = 64  # a ward code is at most this long (survey_app.admin.setup.CODE_PATTERN)
@@ -16,6 +17,14 @@ def ward_by_code(session: Session, code: str) -> Ward | None:
     if len(code) > CODE_MAX:
         return None
     return session.execute(select(Ward).where(Ward.code == code)).scalar()
+
+
+def public_ward_or_404(code: str) -> Ward:
+    """The ward a public URL names, or a 404 (the public results and the posting pages)."""
+    ward = ward_by_code(get_session(), code)
+    if ward is None:
+        abort(404)
+    return ward
 
 
 def published_round(
