@@ -24,6 +24,7 @@ from survey_app.plan.owners import plan_assignment, round_owners, template_assig
 from survey_app.plan.template import default_version, load_template
 from survey_app.workspace import scorecard as scorecard_service
 from tests.survey_app.dossier.helpers import docx_text, pdf_text
+from tests.survey_app.page import page_text
 from tests.survey_app.workspace_factories import (
     SURVEY_INPUTS,
     advance,
@@ -42,10 +43,6 @@ def world(app, make_user, monkeypatch):
     make_user("doan1", role="unit", unit="doan")
     make_user("truong1", role="unit", unit="truonghoc")
     return world
-
-
-def _text(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
 
 
 def _plan(client, login, year=YEAR) -> int:
@@ -97,7 +94,7 @@ def test_changing_criterion_11_in_the_plan_changes_who_enters_it(app, client, lo
 
     _relogin(client, login, "vhxh")
     page = client.get(f"/plan/{plan_id}/criteria")
-    assert page.status_code == 200 and "Tiêu chí 11" in _text(page)
+    assert page.status_code == 200 and "Tiêu chí 11" in page_text(page)
     response = client.post(
         f"/plan/{plan_id}/criteria",
         data=_form(app, plan_id, c11="truonghoc") | {"reason": "Nhà trường tổ chức diễn đàn"},
@@ -109,19 +106,19 @@ def test_changing_criterion_11_in_the_plan_changes_who_enters_it(app, client, lo
     _relogin(client, login, "truong1")
     form = client.get(f"/rounds/{round_id}/criteria/c11")
     assert form.status_code == 200
-    assert "Đơn vị phụ trách: Các trường học" in _text(form)
-    assert f"Kế hoạch năm {YEAR}" in _text(form)
+    assert "Đơn vị phụ trách: Các trường học" in page_text(form)
+    assert f"Kế hoạch năm {YEAR}" in page_text(form)
     assert client.post(f"/rounds/{round_id}/criteria/c11", data=C11).status_code == 303
-    assert "Tiêu chí 11" in _text(client.get(f"/rounds/{round_id}/criteria"))
+    assert "Tiêu chí 11" in page_text(client.get(f"/rounds/{round_id}/criteria"))
     history = f"/audit/history?entity=criterion_value&id={round_id}:c11.forum_held"
-    assert "quyền tham gia" in _text(client.get(f"/rounds/{round_id}/scorecard"))
+    assert "quyền tham gia" in page_text(client.get(f"/rounds/{round_id}/scorecard"))
     assert client.get(history).status_code == 200
     _relogin(client, login, "doan1")
-    assert "quyền tham gia" not in _text(client.get(f"/rounds/{round_id}/scorecard"))
+    assert "quyền tham gia" not in page_text(client.get(f"/rounds/{round_id}/scorecard"))
     assert client.get(history).status_code == 403
     assert client.get(f"/rounds/{round_id}/criteria/c11").status_code == 403
     assert client.post(f"/rounds/{round_id}/criteria/c11", data=C11).status_code == 403
-    assert "Tiêu chí 11" not in _text(client.get(f"/rounds/{round_id}/criteria"))
+    assert "Tiêu chí 11" not in page_text(client.get(f"/rounds/{round_id}/criteria"))
 
     # One audit row, with the old and the new unit and the reason.
     with app.app_context():
@@ -138,7 +135,7 @@ def test_changing_criterion_11_in_the_plan_changes_who_enters_it(app, client, lo
 
     # The plan page and its printed forms show the new assignment.
     _relogin(client, login, "vhxh")
-    page = _text(client.get(f"/plan/{plan_id}"))
+    page = page_text(client.get(f"/plan/{plan_id}"))
     assert "tiêu chí số 10, 11" in page
     for fmt, extract in (("pdf", pdf_text), ("docx", docx_text)):
         text = extract(client.get(f"/plan/{plan_id}/plan.{fmt}").data)
@@ -243,7 +240,7 @@ def test_the_dossiers_source_notes_list_the_plans_evidence(app, client, login, w
     assert upload.status_code == 303
     enter_everything(app, world)
     # The unit's entry form shows the evidence next to the input it supports.
-    assert "dien-dan-tre-em.png" in _text(client.get(f"/rounds/{world.round_id}/criteria/c11"))
+    assert "dien-dan-tre-em.png" in page_text(client.get(f"/rounds/{world.round_id}/criteria/c11"))
     advance(app, world, "consolidated")
     with app.app_context():
         session = get_session()

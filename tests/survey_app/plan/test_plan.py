@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 
 import pytest
 from sqlalchemy import func, select
@@ -17,6 +16,7 @@ from survey_app.models import Evidence, EvidenceFile, Plan, PlanActivity
 from survey_app.plan.status import Status, activity_status
 from survey_app.plan.template import default_version, load_template
 from tests.survey_app.dossier.helpers import docx_text, pdf_text
+from tests.survey_app.page import page_text
 from tests.survey_app.plan.seed_reference import SEED_ASSIGNMENTS, SEED_HEADINGS
 from tests.survey_app.workspace_factories import add_round
 
@@ -41,10 +41,6 @@ def _new_plan(client, login, year=YEAR, source="template"):
     response = client.post("/plan/new", data={"year": year, "source": source})
     assert response.status_code == 303, response.get_data(as_text=True)
     return int(response.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
-
-
-def _text(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
 
 
 def test_the_template_assigns_each_criterion_to_one_unit_as_the_seed_plan_does():
@@ -79,7 +75,7 @@ def test_status_follows_the_dates(today, done, expected):
 
 def test_plan_page_carries_the_seed_headings_and_every_assignment(app, client, login, staff):
     plan_id = _new_plan(client, login)
-    text = _text(client.get(f"/plan/{plan_id}"))
+    text = page_text(client.get(f"/plan/{plan_id}"))
     for heading in (
         "I. MỤC TIÊU",
         "II. ĐỐI TƯỢNG, PHẠM VI VÀ THỜI GIAN THỰC HIỆN",
@@ -131,7 +127,7 @@ def test_officer_edits_a_section_and_the_change_is_audited(app, client, login, s
         data={"title": "2. Mục tiêu cụ thể", "body": "- Giữ chuẩn năm nay."},
     )
     assert response.status_code == 303
-    assert "Giữ chuẩn năm nay." in _text(client.get(f"/plan/{plan_id}"))
+    assert "Giữ chuẩn năm nay." in page_text(client.get(f"/plan/{plan_id}"))
     with app.app_context():
         from survey_app.models import AuditEntry
 
@@ -162,9 +158,9 @@ def test_youth_union_marks_its_activity_done_with_a_photo(app, client, login, st
     activity_id = int(response.headers["Location"].rsplit("/", 1)[-1])
     client.post("/logout")
     login("doan1")
-    home = _text(client.get("/staff/"))
+    home = page_text(client.get("/staff/"))
     assert "Việc của bạn trong kế hoạch của phường" in home and "Diễn đàn trẻ em phường" in home
-    page = _text(client.get(f"/plan/activities/{activity_id}"))
+    page = page_text(client.get(f"/plan/activities/{activity_id}"))
     assert "Diễn đàn trẻ em phường" in page and "Đang thực hiện" in page
     upload = client.post(
         f"/plan/activities/{activity_id}/evidence",
@@ -178,7 +174,7 @@ def test_youth_union_marks_its_activity_done_with_a_photo(app, client, login, st
         ).status_code
         == 303
     )
-    page = _text(client.get(f"/plan/activities/{activity_id}"))
+    page = page_text(client.get(f"/plan/activities/{activity_id}"))
     assert "Đã hoàn thành" in page and "dien-dan.png" in page
     with app.app_context():
         item = get_session().scalars(select(Evidence)).one()
@@ -187,7 +183,7 @@ def test_youth_union_marks_its_activity_done_with_a_photo(app, client, login, st
     with app.app_context():
         ward_id = get_session().get(Plan, plan_id).ward_id
     round_id = add_round(app, ward_id, "Năm nay", today.year)
-    form = _text(client.get(f"/rounds/{round_id}/criteria/c11"))
+    form = page_text(client.get(f"/rounds/{round_id}/criteria/c11"))
     assert "Minh chứng từ kế hoạch năm" in form and "dien-dan.png" in form
     download = client.get(f"/plan/evidence/{evidence_id}")
     assert download.status_code == 200
@@ -216,7 +212,7 @@ def test_next_years_plan_activities_reach_the_unit_home_once_the_plan_is_made(
     assert response.status_code == 303
     client.post("/logout")
     login("doan1")
-    home = _text(client.get("/staff/"))
+    home = page_text(client.get("/staff/"))
     assert "Diễn đàn trẻ em năm sau" in home and due.strftime("%d/%m/%Y") in home
 
 

@@ -4,7 +4,6 @@ residents' comments (anonymous, masked, CSRF-protected, rate limited, only while
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 
 import pytest
@@ -17,6 +16,7 @@ from survey_app.posting import service
 from survey_app.results.dashboard import build_dashboard
 from survey_app.workspace import lifecycle as rounds
 from survey_app.workspace import scorecard as scorecard_service
+from tests.survey_app.page import page_text
 from tests.survey_app.posting.factories import page_url, post_demo, post_round, stored_feedback
 from tests.survey_app.workspace_factories import SURVEY_INPUTS, advance, make_world, user
 
@@ -29,17 +29,11 @@ def world(app, make_user, monkeypatch):
     return make_world(app, make_user)
 
 
-def _text(response) -> str:
-    """The page's words: tags gone, entities decoded, whitespace collapsed."""
-    body = re.sub(r"<[/!a-zA-Z][^>]*>", " ", response.get_data(as_text=True))
-    return " ".join(html.unescape(body).split())
-
-
 def test_a_posted_round_shows_the_locked_result_without_signing_in(app, client, world):
     post_round(app, world, start_offset=-1, days=7)
     response = client.get(page_url(world))
     assert response.status_code == 200
-    page = _text(response)
+    page = page_text(response)
     with app.app_context():
         session = get_session()
         card = scorecard_service.round_score(
@@ -62,13 +56,13 @@ def test_a_posted_round_shows_the_locked_result_without_signing_in(app, client, 
     assert "Khảo sát ý kiến trẻ em và người dân (tiêu chí 13)" in page
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Referrer-Policy"] == "no-referrer"
-    english = _text(client.get(page_url(world) + "?lang=en"))
+    english = page_text(client.get(page_url(world) + "?lang=en"))
     assert "Posting period" in english and "Send your comment" in english
 
 
 def test_the_wards_address_leads_to_its_newest_posted_round(app, client, world):
     latest = client.get("/posting/test-ward")
-    assert latest.status_code == 200 and "chưa có kết quả" in _text(latest).lower()
+    assert latest.status_code == 200 and "chưa có kết quả" in page_text(latest).lower()
     assert client.get(page_url(world)).status_code == 404  # not posted yet
     assert client.get("/posting/no-such-ward").status_code == 404
     post_round(app, world)
@@ -93,7 +87,7 @@ def test_a_comment_is_stored_masked_and_anonymous(app, client, world):
         environ_base={"REMOTE_ADDR": "203.0.113.9"},
     )
     assert sent.status_code == 303
-    assert "Đã nhận góp ý" in _text(client.get(sent.headers["Location"]))
+    assert "Đã nhận góp ý" in page_text(client.get(sent.headers["Location"]))
     (row,) = stored_feedback(app, world.round_id)
     assert row.text.startswith(COMMENT)
     assert "0912" not in row.text and "001203004567" not in row.text and "@" not in row.text
@@ -124,7 +118,7 @@ def test_comments_need_a_valid_csrf_token(app, client, world):
     post_round(app, world)
     app.config["WTF_CSRF_ENABLED"] = True
     refused = client.post(page_url(world), data={"text": COMMENT, "csrf_token": "forged"})
-    assert refused.status_code == 400 and "hết hạn" in _text(refused)
+    assert refused.status_code == 400 and "hết hạn" in page_text(refused)
     page = client.get(page_url(world)).get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     assert (
@@ -140,7 +134,7 @@ def test_comments_need_a_valid_csrf_token(app, client, world):
 def test_a_comment_too_short_or_too_long_is_refused(app, client, world, text, message):
     post_round(app, world)
     refused = client.post(page_url(world), data={"text": text})
-    assert refused.status_code == 422 and message in _text(refused)
+    assert refused.status_code == 422 and message in page_text(refused)
     assert stored_feedback(app, world.round_id) == []
 
 
@@ -160,10 +154,10 @@ def test_a_comment_that_is_only_contact_details_is_too_short_after_masking(app, 
 )
 def test_comments_outside_the_posting_period_are_refused(app, client, world, start_offset, message):
     post_round(app, world, start_offset=start_offset, days=7)
-    page = _text(client.get(page_url(world)))
+    page = page_text(client.get(page_url(world)))
     assert "Gửi góp ý" not in page and message in page
     refused = client.post(page_url(world), data={"text": COMMENT})
-    assert refused.status_code == 409 and message in _text(refused)
+    assert refused.status_code == 409 and message in page_text(refused)
     assert stored_feedback(app, world.round_id) == []
 
 
@@ -221,7 +215,7 @@ def test_comments_are_rate_limited_per_source(app, client, world):
     refused = client.post(
         page_url(world), data={"text": COMMENT}, environ_base={"REMOTE_ADDR": "198.51.100.7"}
     )
-    assert refused.status_code == 429 and "đợi khoảng" in _text(refused)
+    assert refused.status_code == 429 and "đợi khoảng" in page_text(refused)
     other = client.post(
         page_url(world), data={"text": COMMENT}, environ_base={"REMOTE_ADDR": "198.51.100.8"}
     )
@@ -248,7 +242,7 @@ def test_the_survey_summary_is_the_public_results_with_small_cells_hidden(app, c
             session, session.get(AssessmentRound, round_id), lang="vi"
         ).survey_rows
     assert shown == rows and len(rows) == len(view.audiences) + 1
-    text = _text(page)
+    text = page_text(page)
     for row in rows:
         if row.clean is None:  # a small cell: its rate is never shown
             assert f"{row.label} {row.clean_n} <5" in text, row.label
