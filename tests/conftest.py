@@ -8,11 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher, Type
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
 from sqlalchemy import text
+from werkzeug.routing import Rule
 
+from survey_app.accounts import users as accounts
 from survey_app.app import create_app
 from survey_app.core import migrate
 from survey_app.core.db import Base, make_engine
@@ -32,6 +35,49 @@ settings.register_profile(
     suppress_health_check=list(HealthCheck),
 )
 settings.load_profile("cfw")
+
+# The suite hashes and checks thousands of passwords (every make_user, login and demo ward).
+# argon2id at its smallest cost stands in for the production parameters (as Django's test
+# settings swap in a fast hasher): ~0.05 ms instead of ~46 ms a hash. Hashes stay argon2id,
+# so verify and rehash take the same paths; the production parameters are asserted with the
+# `production_hasher` fixture (tests/survey_app/accounts/test_accounts.py). Servers started
+# as subprocesses use the real ones.
+PRODUCTION_HASHER = accounts.HASHER
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hasher() -> Iterator[None]:
+    accounts.HASHER = FAST_HASHER
+    yield
+    accounts.HASHER = PRODUCTION_HASHER
+
+
+@pytest.fixture
+def production_hasher(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The argon2id parameters the app ships with, for a test about them."""
+    monkeypatch.setattr(accounts, "HASHER", PRODUCTION_HASHER)
+
+
+# Every test builds an app, and Werkzeug compiles each URL rule's two builder functions from
+# an AST (about 100 ms an app for ~110 rules). The builder depends only on the rule's text,
+# its parsed trace and `append_unknown` when the rule has no defaults (it reads converters
+# through `self` at call time), so one compiled function serves every app of the session.
+_BUILDERS: dict[tuple, object] = {}
+_compile_builder = Rule._compile_builder
+
+
+def _cached_builder(self: Rule, append_unknown: bool = True):
+    if self.defaults:
+        return _compile_builder(self, append_unknown)
+    key = (self.rule, tuple(self._trace), append_unknown)
+    builder = _BUILDERS.get(key)
+    if builder is None:
+        builder = _BUILDERS[key] = _compile_builder(self, append_unknown)
+    return builder
+
+
+Rule._compile_builder = _cached_builder
 
 
 def _reset_postgres(url: str) -> None:

@@ -28,7 +28,7 @@ def _rows(session, entity_id) -> list[AuditEntry]:
     return audit.history(session, "user", entity_id)
 
 
-def test_password_hash_is_argon2id_with_explicit_parameters():
+def test_password_hash_is_argon2id_with_explicit_parameters(production_hasher):
     stored = accounts.hash_password("mot-cau-rat-dai")
     assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
     assert accounts.verify_password(stored, "mot-cau-rat-dai")
