@@ -44,6 +44,7 @@ def posters(
     from flask import current_app
     from sqlalchemy import select
 
+    from survey_app.core.config import is_loopback_url
     from survey_app.core.db import get_session
     from survey_app.models import AssessmentRound, ResidentialGroup
     from survey_app.posters import data as poster_service
@@ -89,6 +90,13 @@ def posters(
     except (poster_service.PosterError, PosterURLError) as exc:
         raise click.ClickException(str(exc)) from exc
     out.write_bytes(pdf)
+    if is_loopback_url(base):
+        click.echo(
+            f"Warning: PUBLIC_BASE_URL is {base}, which only this computer opens: phones cannot"
+            " open these QR codes. Set PUBLIC_BASE_URL to this machine's network address"
+            " (see README) before printing.",
+            err=True,
+        )
     click.echo(f"Wrote {len(made)} poster(s) ({size}, {lang}) to {out}")
     if archive is not None and qr_zip_path is not None:
         qr_zip_path.write_bytes(archive)

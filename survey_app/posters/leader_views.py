@@ -16,6 +16,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from survey_app.accounts.auth import can, current_user, require
 from survey_app.accounts.scope import current_round, group_or_404, me
+from survey_app.core.config import is_loopback_url
 from survey_app.core.db import get_session
 from survey_app.models import AssessmentRound, ResidentialGroup
 from survey_app.posters.data import LOCALES, SIZES, PosterError, short_url
@@ -50,11 +51,11 @@ def group(group_id: int) -> str:
     url = printed = None
     progress = []
     token = None
+    base = current_app.config["PUBLIC_BASE_URL"]
     if round_ is not None:
         token = tokens.current_token(get_session(), group_id, round_.id)
         progress = group_progress(get_session(), round_, group_id)
         if token is not None:
-            base = current_app.config["PUBLIC_BASE_URL"]
             url = tokens.survey_url(base, token.token)
             try:
                 printed = short_url(base, token.token)
@@ -70,4 +71,6 @@ def group(group_id: int) -> str:
         progress=progress,
         sizes=SIZES,
         locales=LOCALES,
+        loopback=token is not None and is_loopback_url(base),
+        base_url=base,
     )

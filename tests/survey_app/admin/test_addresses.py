@@ -77,3 +77,24 @@ def test_a_reachable_address_shows_no_banner(app, client, make_user, login):
     assert "warn-banner" not in client.get(f"/rounds/{setup.round_id}/posters").get_data(
         as_text=True
     )
+
+
+def test_the_leaders_page_and_cfw_posters_warn_about_a_loopback_address(
+    app, client, make_user, login, runner, tmp_path
+):
+    from survey_app.commands.posters import posters
+
+    setup = make_survey(app, groups=1)
+    make_user("leader1", role="leader", ward_id=setup.ward_id, group_id=setup.group_ids[0])
+    login("leader1")
+    page = f"/staff/group/{setup.group_ids[0]}"
+    assert "warn-banner" not in client.get(page).get_data(as_text=True)
+    out = tmp_path / "posters.pdf"
+    quiet = runner.invoke(posters, ["--out", str(out)])
+    assert quiet.exit_code == 0 and "Warning" not in quiet.output
+
+    app.config["PUBLIC_BASE_URL"] = "http://127.0.0.1:5000"
+    assert "warn-banner" in client.get(page).get_data(as_text=True)
+    loud = runner.invoke(posters, ["--out", str(out)])
+    assert loud.exit_code == 0 and out.stat().st_size > 0
+    assert "Warning: PUBLIC_BASE_URL is http://127.0.0.1:5000" in loud.output
