@@ -7,7 +7,9 @@ stranger's own source, and the owner signing in from elsewhere still gets in.
 
 Each key has some free tries (``per_account`` for a pair, ``per_client`` for a source);
 after those, each failure doubles the wait before the next try (``delay_base_s``, 2x, 4x,
-... capped at ``delay_max_s``). A quiet ``window_s`` starts the count again.
+... capped at ``delay_max_s``). A key left alone for ``window_s`` *after its wait ended*
+starts the count again: a guesser who retries as soon as each wait ends never gets new free
+tries, however long the waits have grown.
 
 The try is *taken before* the slow password check, in one short write transaction that
 locks the counters (BEGIN IMMEDIATE on SQLite, SELECT ... FOR UPDATE on PostgreSQL): so
@@ -114,7 +116,8 @@ def take_try(session: Session, free_by_key: dict[str, int], limits: Limits) -> i
         if blocked > now:
             return max(1, math.ceil((blocked - now).total_seconds()))
         for row in rows:
-            failures = 0 if row.last_failure_at < quiet else row.failures
+            quiet_since = max(row.last_failure_at, row.blocked_until)
+            failures = 0 if quiet_since < quiet else row.failures
             row.failures = failures + 1
             row.last_failure_at = now
             wait = wait_after(row.failures, free_by_key[row.key], limits)

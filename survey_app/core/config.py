@@ -44,7 +44,7 @@ class Defaults:
     # Counted per (account, source) and per source; past the free tries each failure doubles
     # the wait (LOGIN_DELAY_BASE_S, 2x, 4x, ... at most LOGIN_DELAY_MAX_S). No account-wide
     # lock: the owner signing in from another address is never locked out by someone else.
-    LOGIN_FAILURE_WINDOW_S = 15 * 60  # quiet this long: the count starts again
+    LOGIN_FAILURE_WINDOW_S = 15 * 60  # quiet this long after a wait ends: count starts again
     LOGIN_FAILURES_PER_ACCOUNT = 5  # free tries for one account from one source
     LOGIN_FAILURES_PER_CLIENT = 20  # free tries from one source (an office NAT shares one)
     # The first-run page: tries of the one-time code from one source per window. The code has

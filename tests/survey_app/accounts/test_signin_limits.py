@@ -129,3 +129,31 @@ def test_throttle_keys_are_keyed_hashes_of_nothing_readable(limits_app):
         assert hashlib.sha256(leak.encode()).hexdigest()[:40] not in stored
     expected = signin.pair_key(limits_app.config["USERNAME_HASH_KEY"], typed, "x")
     assert expected.startswith("login-pair:") and expected != signin.pair_key("other", typed, "x")
+
+
+def test_retrying_as_each_wait_ends_never_earns_new_free_tries(app, monkeypatch):
+    """A day of guessing from one source, each guess 1 s after the wait ends (review B1).
+
+    Before, a wait that reached the quiet window (both 15 minutes) reset the count: 630
+    guesses a day. Now the window counts from the end of the wait: the waits stay at the cap.
+    """
+    limits = signin.Limits(window_s=900, per_account=5, per_client=20, delay_max_s=900)
+    clock = [dt.datetime(2026, 12, 1, 0, 0)]
+    monkeypatch.setattr(signin, "_now", lambda: clock[0])
+    free = {"login-pair:x": limits.per_account, "login-client:y": limits.per_client}
+    guesses, end = 0, clock[0] + dt.timedelta(days=1)
+    with app.app_context():
+        session = get_session()
+        while clock[0] < end:
+            wait = signin.take_try(session, free, limits)
+            if wait is None:
+                guesses += 1
+                wait = 0
+            clock[0] += dt.timedelta(seconds=wait + 1)
+    # 5 free tries, then waits of 2, 4, ... 512 s (9 tries), then one try per 900 s.
+    assert guesses <= 5 + 9 + 24 * 3600 // 900
+    # Left alone for the window after the wait: the free tries come back.
+    with app.app_context():
+        session = get_session()
+        clock[0] += dt.timedelta(seconds=900 + 900 + 1)
+        assert [signin.take_try(session, free, limits) for _ in range(5)] == [None] * 5
