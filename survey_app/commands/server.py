@@ -65,6 +65,17 @@ def _print_setup_code() -> None:
     click.echo("(it works once, for 7 days; `cfw init` again prints a new one)")
 
 
+def listen_on(host: str, port: int) -> None:
+    """Make the address chosen on the command line the one links are printed with.
+
+    PUBLIC_BASE_URL defaults to http://HOST:PORT from the environment
+    (core.config.default_base_url); `--port 5301` must not print links on 5000.
+    """
+    import os
+
+    os.environ["HOST"], os.environ["PORT"] = host, str(port)
+
+
 @click.command("serve")
 @click.option(
     "--host", default="127.0.0.1", show_default=True, envvar="HOST", help="Address to listen on."
@@ -83,6 +94,7 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
         # Metrics summed over every worker: set before prometheus_client is imported.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="cfw-metrics-")
 
+    listen_on(host, port)
     from survey_app.app import create_app
     from survey_app.commands.survey import print_banner
     from survey_app.core import keys

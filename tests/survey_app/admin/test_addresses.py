@@ -98,3 +98,15 @@ def test_the_leaders_page_and_cfw_posters_warn_about_a_loopback_address(
     loud = runner.invoke(posters, ["--out", str(out)])
     assert loud.exit_code == 0 and out.stat().st_size > 0
     assert "Warning: PUBLIC_BASE_URL is http://127.0.0.1:5000" in loud.output
+
+
+def test_cfw_serve_prints_links_on_the_port_it_listens_on(monkeypatch, tmp_path):
+    from survey_app.app import create_app
+    from survey_app.commands.server import listen_on
+
+    monkeypatch.setenv("PORT", "5000")  # both restored after the test
+    monkeypatch.setenv("HOST", "127.0.0.1")
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    listen_on("127.0.0.1", 5301)  # what `cfw serve --port 5301` does before the app is made
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
+    assert app.config["PUBLIC_BASE_URL"] == "http://127.0.0.1:5301"
