@@ -252,31 +252,35 @@ def document_flowables(doc: Document, index: int) -> list[Flowable]:
     ]
     if doc.to:
         out.append(plain(doc.to, "to"))
-    blocks = doc.blocks
-    for i, block in enumerate(blocks):
-        flowable = _block(block)
-        following = blocks[i + 1] if i + 1 < len(blocks) else None
-        if isinstance(block, Para) and block.style == "heading" and _keeps(following):
-            out.append(KeepTogether([flowable, _block(following)]))  # no heading left alone
-            continue
-        if i > 0 and out and _is_kept_pair(blocks, i):
-            continue
-        out.append(flowable)
+    blocks, start = doc.blocks, 0
+    while start < len(blocks):
+        end = _kept_with(blocks, start)
+        flowables = [_block(block) for block in blocks[start:end]]  # each block once
+        out.append(flowables[0] if len(flowables) == 1 else KeepTogether(flowables))
+        start = end
     return out
+
+
+def _kept_with(blocks: tuple[Block, ...], start: int) -> int:
+    """The end of the run of blocks from ``start`` that stays on one page: a heading keeps
+    the block after it when that keeps (`_keeps`), so "2." keeps "2.1." which keeps its first
+    line; any other block stands alone."""
+    end = start + 1
+    while _is_heading(blocks[end - 1]) and end < len(blocks) and _keeps(blocks[end]):
+        end += 1
+    return end
 
 
 # A heading stays on the page of what follows it when that is a paragraph or a short table.
 _SHORT_TABLE = 15
 
 
-def _keeps(block: Block | None) -> bool:
+def _is_heading(block: Block) -> bool:
+    return isinstance(block, Para) and block.style == "heading"
+
+
+def _keeps(block: Block) -> bool:
     return isinstance(block, Para) or (isinstance(block, Grid) and len(block.rows) <= _SHORT_TABLE)
-
-
-def _is_kept_pair(blocks: tuple[Block, ...], i: int) -> bool:
-    """True when block ``i`` was already laid out together with the heading before it."""
-    before = blocks[i - 1]
-    return isinstance(before, Para) and before.style == "heading" and _keeps(blocks[i])
 
 
 def render_bundle_pdf(bundle: Bundle) -> bytes:
