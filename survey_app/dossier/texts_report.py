@@ -60,6 +60,8 @@ REPORT_TEXTS: dict[str, tuple[str, str]] = {
         "{by}{at}. Reason: {reason}",
     ),
     "override_at": (" ngày {at}", " on {at}"),
+    # Who allowed it, when the account has no person's name (never the role's label as a name).
+    "override_by_admin": ("quản trị viên", "the administrator"),
     "sec_verdict": ("II. KẾT LUẬN", "II. CONCLUSION"),
     "verdict_yes": ("ĐẠT chuẩn phường phù hợp với trẻ em", "QUALIFIES as a child-friendly ward"),
     "verdict_no": (
