@@ -262,7 +262,12 @@ def provisional_blocks(data: DossierData) -> list[Block]:
     if not groups:
         return []
     count = len(provisional_rows(data.rules))
-    intro = text("provisional_intro", lang, version=data.scorecard.rules_version, count=count)
+    version = data.scorecard.rules_version
+    if data.override is None:  # a draft until the rows are confirmed
+        intro = text("provisional_intro", lang, version=version, count=count)
+    else:  # accepted as they are by the administrator (who, when, why)
+        words = override_words(data)
+        intro = text("provisional_intro_accepted", lang, version=version, count=count, **words)
     rows = tuple((cell(group), Cell(items)) for group, items in groups)
     header = (text("col_criterion", lang), text("col_provisional", lang))
     of = text(

@@ -60,3 +60,22 @@ def test_the_administrators_name_is_printed_when_the_account_has_one(app):
 )
 def test_a_typed_reason_is_printed_as_one_sentence(typed, printed):
     assert sentence(typed) == printed
+
+
+def test_after_the_override_the_annex_says_who_accepted_the_rows_not_that_it_is_a_draft(app):
+    text, when = _overridden(app)
+    annex = text[text.index("PHỤ LỤC. CÁC DÒNG QUY TẮC TẠM TÍNH") :]
+    assert "dự thảo" not in annex.lower() and "DỰ THẢO" not in text
+    accepted = f"Các nội dung sau được chấp nhận theo quyết định của quản trị viên ngày {when}."
+    assert f"{accepted} Lý do: {REASON}." in annex
+
+
+def test_without_the_override_the_annex_still_says_the_dossier_is_a_draft(app):
+    round_id = post_demo(app, answers=20)
+    with app.test_request_context():
+        session = get_session()
+        data = build_dossier_data(session, session.get(AssessmentRound, round_id), "en")
+    text = pdf_text(render_dossier_pdf(data))
+    assert data.override is None and data.draft
+    assert "The dossier is a draft until the following are confirmed:" in text
+    assert "were accepted by decision of" not in text
