@@ -10,6 +10,7 @@ from survey_app.audit.log import decode
 from survey_app.core.db import get_session
 from survey_app.models import AuditEntry, Plan, PlanActivity, PlanActivityUnit
 from survey_app.plan.template import load_template
+from tests.survey_app.plan.factories import new_plan
 
 YEAR = 2025
 
@@ -19,9 +20,7 @@ def activity_id(client, login, make_user):
     """An activity of a plan made from the template, with at least two supporting units."""
     make_user("vhxh1", role="vhxh")
     login("vhxh1")
-    response = client.post("/plan/new", data={"year": YEAR, "source": "template"})
-    assert response.status_code == 303
-    plan_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
+    plan_id = new_plan(client, YEAR)
     with client.application.app_context():
         plan = get_session().get(Plan, plan_id)
         return next(a.id for a in plan.activities if len(a.supports) >= 2)

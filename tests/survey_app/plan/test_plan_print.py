@@ -11,6 +11,7 @@ from survey_app.dossier.model import Para
 from survey_app.dossier.plan import plan_document, report_document
 from survey_app.models import Plan, Ward
 from tests.survey_app.dossier.helpers import docx_text, pdf_text
+from tests.survey_app.plan.factories import new_plan
 
 YEAR = 2025
 
@@ -19,9 +20,7 @@ YEAR = 2025
 def plan_id(client, login, make_user):
     make_user("vhxh1", role="vhxh")
     login("vhxh1")
-    response = client.post("/plan/new", data={"year": YEAR, "source": "template"})
-    assert response.status_code == 303
-    return int(response.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
+    return new_plan(client, YEAR)
 
 
 def _headings(app, plan_id: int, kind: str) -> list[str]:

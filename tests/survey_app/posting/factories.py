@@ -74,24 +74,26 @@ def stored_feedback(app: Flask, round_id: int) -> list[PostingFeedback]:
         return list(rows)
 
 
-def post_demo(app: Flask, *, answers: int, seed: int = 7) -> int:
-    """The demo ward's round with ``answers`` real answers, locked yesterday and posted from
-    then; returns its id."""
+def post_demo(
+    app: Flask, *, answers: int, seed: int = 7, started_days_ago: int = 1, days: int = 7
+) -> int:
+    """The demo ward's round with ``answers`` real answers, locked ``started_days_ago`` days
+    ago and posted from then for ``days`` days; returns its id."""
     with app.test_request_context():
         session = get_session()
         round_ = demo_round(session, answers=answers, seed=seed, today=today_vn())
         people = {u.username: u for u in session.scalars(select(User))}
-        yesterday = today_vn() - dt.timedelta(days=1)
+        start = today_vn() - dt.timedelta(days=started_days_ago)
         steps = (
             lambda tx: rounds.consolidate_round(tx, round_, actor=people["vhxh"]),
             lambda tx: rounds.approve_round(tx, round_, actor=people["hoidong"]),
             lambda tx: rounds.approve_round(tx, round_, actor=people["hoidong2"]),
             lambda tx: rounds.lock_round(tx, round_, actor=people["vhxh"]),
             lambda tx: rounds.post_results(
-                tx, round_, start=yesterday, days=7, actor=people["vhxh"]
+                tx, round_, start=start, days=days, actor=people["vhxh"]
             ),
         )
         for step in steps:
-            with write_transaction(session) as tx, lifecycle_clock(yesterday):
+            with write_transaction(session) as tx, lifecycle_clock(start):
                 step(tx)
         return round_.id
