@@ -123,6 +123,12 @@ def in_text(name: str, lang: str) -> str:
     return name[:1].lower() + name[1:] if lang != "en" else name
 
 
+def sentence(typed: str) -> str:
+    """Text typed by a user as a sentence: with its final full stop ("…" "!" "?" kept)."""
+    typed = nfc(typed).strip()
+    return typed if not typed or typed.endswith((".", "!", "?", "…")) else typed + "."
+
+
 def ward_in_text(data: DossierData) -> str:
     """The ward inside a sentence: "phường Dĩnh Kế" (vi), as given in English."""
     return in_text(data.ward_name, data.language)

@@ -63,6 +63,8 @@ from survey_app.dossier.xlsx import render_score_xlsx
 
 __all__ = ["render_bundle_pdf", "render_dossier_pdf", "render_score_xlsx"]
 
+GAP_AFTER_GRID = 3 * mm
+
 _NO_PAD = [
     ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -162,7 +164,11 @@ def _grid(grid: Grid) -> Table:
     heights = None
     if grid.row_height is not None:
         heights = [None] + [grid.row_height * mm] * len(grid.rows)
-    table = Table(rows, colWidths=widths, rowHeights=heights, repeatRows=1)
+    # The gap after a table is its space after, not a Spacer: a Spacer left over at the page
+    # foot would start a page of its own (an empty page before the next document).
+    table = Table(
+        rows, colWidths=widths, rowHeights=heights, repeatRows=1, spaceAfter=GAP_AFTER_GRID
+    )
     commands: list[tuple[object, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -191,9 +197,12 @@ def _signature(sig: Signature) -> Flowable:
         left += [plain(line, "recipients") for line in sig.recipients]
     right: list[Flowable] = [plain(h.upper(), "signer") for h in sig.heads]
     right += [Spacer(1, 26 * mm), plain(sig.name, "signer")]
-    table = Table([[left, right]], colWidths=[FRAME_WIDTH * 0.45, FRAME_WIDTH * 0.55])
+    # One row: it never splits, so the block stays on one page; its gap above is dropped at
+    # the top of a page.
+    widths = [FRAME_WIDTH * 0.45, FRAME_WIDTH * 0.55]
+    table = Table([[left, right]], colWidths=widths, spaceBefore=4 * mm)
     table.setStyle(TableStyle(_NO_PAD))
-    return KeepTogether([Spacer(1, 4 * mm), table])
+    return table
 
 
 def _pair(pair: SignaturePair) -> Flowable:
@@ -208,9 +217,11 @@ def _pair(pair: SignaturePair) -> Flowable:
     table = Table(
         [[column(pair.left_title, pair.left_name), column(pair.right_title, pair.right_name)]],
         colWidths=[FRAME_WIDTH / 2] * 2,
+        spaceBefore=6 * mm,
+        spaceAfter=6 * mm,
     )
     table.setStyle(TableStyle(_NO_PAD))
-    return KeepTogether([Spacer(1, 6 * mm), table, Spacer(1, 6 * mm)])
+    return table
 
 
 def _block(block: Block) -> Flowable:
@@ -241,35 +252,35 @@ def document_flowables(doc: Document, index: int) -> list[Flowable]:
     ]
     if doc.to:
         out.append(plain(doc.to, "to"))
-    blocks = doc.blocks
-    for i, block in enumerate(blocks):
-        flowable = _block(block)
-        following = blocks[i + 1] if i + 1 < len(blocks) else None
-        if isinstance(block, Para) and block.style == "heading" and _keeps(following):
-            out.append(KeepTogether([flowable, _block(following)]))  # no heading left alone
-            if isinstance(following, Grid):
-                out.append(Spacer(1, 3 * mm))
-            continue
-        if i > 0 and out and _is_kept_pair(blocks, i):
-            continue
-        out.append(flowable)
-        if isinstance(block, Grid):
-            out.append(Spacer(1, 3 * mm))
+    blocks, start = doc.blocks, 0
+    while start < len(blocks):
+        end = _kept_with(blocks, start)
+        flowables = [_block(block) for block in blocks[start:end]]  # each block once
+        out.append(flowables[0] if len(flowables) == 1 else KeepTogether(flowables))
+        start = end
     return out
+
+
+def _kept_with(blocks: tuple[Block, ...], start: int) -> int:
+    """The end of the run of blocks from ``start`` that stays on one page: a heading keeps
+    the block after it when that keeps (`_keeps`), so "2." keeps "2.1." which keeps its first
+    line; any other block stands alone."""
+    end = start + 1
+    while _is_heading(blocks[end - 1]) and end < len(blocks) and _keeps(blocks[end]):
+        end += 1
+    return end
 
 
 # A heading stays on the page of what follows it when that is a paragraph or a short table.
 _SHORT_TABLE = 15
 
 
-def _keeps(block: Block | None) -> bool:
+def _is_heading(block: Block) -> bool:
+    return isinstance(block, Para) and block.style == "heading"
+
+
+def _keeps(block: Block) -> bool:
     return isinstance(block, Para) or (isinstance(block, Grid) and len(block.rows) <= _SHORT_TABLE)
-
-
-def _is_kept_pair(blocks: tuple[Block, ...], i: int) -> bool:
-    """True when block ``i`` was already laid out together with the heading before it."""
-    before = blocks[i - 1]
-    return isinstance(before, Para) and before.style == "heading" and _keeps(blocks[i])
 
 
 def render_bundle_pdf(bundle: Bundle) -> bytes:

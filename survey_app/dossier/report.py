@@ -20,6 +20,7 @@ from survey_app.dossier.parts import (
     document_number,
     provisional_groups,
     score_grid,
+    sentence,
     verdict,
     ward_in_text,
 )
@@ -237,14 +238,21 @@ def posting_line(data: DossierData) -> str:
     return text("posting_line", lang, start=start, end=end, comments=comments)
 
 
+def override_words(data: DossierData) -> dict[str, str]:
+    """Who (the person's name, else "quản trị viên"), when (" ngày …", or "") and why (a
+    sentence) of the recorded override, as the texts take them."""
+    lang, override = data.language, data.override
+    assert override is not None
+    at = text("override_at", lang, at=short_date(override.at, lang)) if override.at else ""
+    who = override.by or text("override_by_admin", lang)
+    return {"by": who, "at": at, "reason": sentence(override.reason)}
+
+
 def override_blocks(data: DossierData) -> list[Block]:
     """The administrator's recorded override (who, when, why), when there is one."""
-    lang, override = data.language, data.override
-    if override is None:
+    if data.override is None:
         return []
-    at = text("override_at", lang, at=short_date(override.at, lang)) if override.at else ""
-    line = text("override", lang, by=override.by, at=at, reason=override.reason)
-    return [para(line, "plain")]
+    return [para(text("override", data.language, **override_words(data)), "plain")]
 
 
 def provisional_blocks(data: DossierData) -> list[Block]:
@@ -254,7 +262,12 @@ def provisional_blocks(data: DossierData) -> list[Block]:
     if not groups:
         return []
     count = len(provisional_rows(data.rules))
-    intro = text("provisional_intro", lang, version=data.scorecard.rules_version, count=count)
+    version = data.scorecard.rules_version
+    if data.override is None:  # a draft until the rows are confirmed
+        intro = text("provisional_intro", lang, version=version, count=count)
+    else:  # accepted as they are by the administrator (who, when, why)
+        words = override_words(data)
+        intro = text("provisional_intro_accepted", lang, version=version, count=count, **words)
     rows = tuple((cell(group), Cell(items)) for group, items in groups)
     header = (text("col_criterion", lang), text("col_provisional", lang))
     of = text(

@@ -182,15 +182,31 @@ def _posting(session: Session, round_: AssessmentRound) -> dd.Posting | None:
     return dd.Posting(period.start, period.end, comments=counts.received, answered=counts.answered)
 
 
-def _override(flow: RoundWorkflow | None) -> dd.Override | None:
-    """The administrator's recorded override of provisional rules, if any (printed in part VI)."""
+def _override(session: Session, flow: RoundWorkflow | None) -> dd.Override | None:
+    """The administrator's recorded override of provisional rules, if any (printed in part VI
+    and the annex): the reason, when, and who as a person (`person_name`: "" when the account
+    has no person's name, never its login or its role)."""
     if flow is None or not flow.provisional_override_reason:
         return None
     return dd.Override(
         flow.provisional_override_reason,
-        flow.provisional_override_by,
+        _override_by(session, flow),
         flow.provisional_override_at,
     )
+
+
+def _override_by(session: Session, flow: RoundWorkflow) -> str:
+    """The person who allowed the override: the account of its audit row (the workflow keeps
+    only the account's display name or login, which may be a role: "Quản trị hệ thống")."""
+    rows = [
+        row
+        for row in audit.history(session, "round", flow.round_id)
+        if row.action == "round.allow_provisional"
+    ]
+    if rows and rows[-1].actor_id is not None:
+        return _name(session, rows[-1].actor_id)
+    stored = flow.provisional_override_by.strip()  # no audit row: recorded by other means
+    return "" if looks_like_role(stored) else stored
 
 
 def evidence_notes(
@@ -287,5 +303,5 @@ def build_dossier_data(session: Session, round_: AssessmentRound, language: str)
         letter_number=flow.letter_number if flow is not None else "",
         sent_on=sent_on,
         posting=_posting(session, round_),
-        override=_override(flow),
+        override=_override(session, flow),
     )

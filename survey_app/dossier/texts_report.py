@@ -41,6 +41,15 @@ REPORT_TEXTS: dict[str, tuple[str, str]] = {
         "Decision 06/2019/QĐ-TTg; points computed from them are provisional. The dossier is a "
         "draft until the following are confirmed:",
     ),
+    # After the administrator's override the pages carry no draft mark: the annex says so.
+    "provisional_intro_accepted": (
+        "Bộ quy tắc chấm điểm {version} còn {count} dòng chưa được đối chiếu với văn bản gốc "
+        "của Quyết định 06/2019/QĐ-TTg; điểm tính theo các dòng này là tạm tính. Các nội dung "
+        "sau được chấp nhận theo quyết định của {by}{at}. Lý do: {reason}",
+        "Rule set {version} still has {count} rows not checked against the official text of "
+        "Decision 06/2019/QĐ-TTg; points computed from them are provisional. The following "
+        "were accepted by decision of {by}{at}. Reason: {reason}",
+    ),
     "provisional_meta": ("Tổng điểm tối đa ({total} điểm)", "Maximum total ({total} points)"),
     "provisional_recognition": ("Điều kiện công nhận", "Recognition conditions"),
     "provisional_posting": (
@@ -60,6 +69,8 @@ REPORT_TEXTS: dict[str, tuple[str, str]] = {
         "{by}{at}. Reason: {reason}",
     ),
     "override_at": (" ngày {at}", " on {at}"),
+    # Who allowed it, when the account has no person's name (never the role's label as a name).
+    "override_by_admin": ("quản trị viên", "the administrator"),
     "sec_verdict": ("II. KẾT LUẬN", "II. CONCLUSION"),
     "verdict_yes": ("ĐẠT chuẩn phường phù hợp với trẻ em", "QUALIFIES as a child-friendly ward"),
     "verdict_no": (

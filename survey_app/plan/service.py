@@ -269,6 +269,18 @@ def _check_activity(
         raise PlanError("ghi chú quá dài")
 
 
+def _supports(activity: PlanActivity, units: list[str]) -> list[PlanActivityUnit]:
+    """The activity's supporting-unit rows for ``units`` (once each, never its lead unit).
+
+    A unit it already has keeps its row: the rows of the units left out are deleted (orphans)
+    and only the new units get rows. Replacing every row instead would insert a kept unit's
+    new row before its old one is deleted, against the (activity, unit) unique constraint.
+    """
+    current = {row.unit: row for row in activity.supports}
+    wanted = (u for u in dict.fromkeys(units) if u != activity.lead_unit)
+    return [current.get(u) or PlanActivityUnit(unit=u) for u in wanted]
+
+
 def add_activity(
     session: Session,
     plan: Plan,
@@ -294,7 +306,7 @@ def add_activity(
         indicator=indicator,
         position=len(plan.activities),
     )
-    activity.supports = [PlanActivityUnit(unit=u) for u in dict.fromkeys(supports) if u != lead]
+    activity.supports = _supports(activity, supports)
     plan.activities.append(activity)
     session.flush()
     _audit(
@@ -330,7 +342,7 @@ def update_activity(
     activity.title, activity.lead_unit = title.strip(), lead
     activity.start_on, activity.due_on = start_on, due_on
     activity.notes, activity.indicator = notes.strip(), indicator
-    activity.supports = [PlanActivityUnit(unit=u) for u in dict.fromkeys(supports) if u != lead]
+    activity.supports = _supports(activity, supports)
     _audit(
         session,
         "update",

@@ -241,9 +241,13 @@ def lock_round(session: Session, round_: AssessmentRound, *, actor: User) -> Loc
 def post_results(
     session: Session, round_: AssessmentRound, *, start: dt.date, days: int, actor: User
 ) -> RoundWorkflow:
-    """Record the public posting of the locked result: its first day and how many days."""
+    """Record the public posting of the locked result: its first day (from the day of the lock,
+    at most the procedure's bound ahead of today) and how many days (at least the minimum)."""
     flow = _begin(session, round_, "post", actor)
     procedure.check_posting(rules_for(round_), days)
+    lock = active_lock(session, round_.id)
+    assert lock is not None  # stage "locked"
+    procedure.check_posting_start(start, lock.locked_at)
     flow.posting_start, flow.posting_days = start, days
     details = {"posting_start": start, "posting_days": days}
     return _finish(session, round_, flow, "post", "locked", actor, details)

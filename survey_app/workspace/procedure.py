@@ -2,7 +2,8 @@
 
 What the workflow steps check besides their order: a posting at least as long as the rule
 version's minimum (`RuleSet.posting_min_days`, or the documented fallback of
-survey_app/data/procedure.toml), no send or decision date after today in Vietnam, no
+survey_app/data/procedure.toml) that starts neither before the day of the lock nor further
+ahead than that file allows, no send or decision date after today in Vietnam, no
 request for recognition nor "recognised" decision for a round below the threshold, and no
 send while the locked score used provisional rule rows unless an administrator allowed it.
 """
@@ -25,7 +26,9 @@ from survey_app.workspace.criteria import WorkspaceError, lang
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 with (DATA / "procedure.toml").open("rb") as _handle:
-    DEFAULT_POSTING_MIN_DAYS = int(tomllib.load(_handle)["posting"]["default_min_days"])
+    _POSTING = tomllib.load(_handle)["posting"]
+DEFAULT_POSTING_MIN_DAYS = int(_POSTING["default_min_days"])
+POSTING_MAX_START_DAYS_AHEAD = int(_POSTING["max_start_days_ahead"])
 
 
 def today(now: dt.datetime | None = None) -> dt.date:
@@ -60,6 +63,40 @@ def check_posting(rules: RuleSet, days: int) -> None:
                 rules=rules.version,
             ),
             errors={"days": ""},
+        )
+
+
+def check_posting_start(
+    start: dt.date, locked_at: dt.datetime, *, now: dt.datetime | None = None
+) -> None:
+    """Refuse a posting that starts before the day the result was locked, or further ahead of
+    today than survey_app/data/procedure.toml allows (Vietnam dates; 422 on the start field).
+
+    A posting dated before the lock would count days when nothing was posted: its period
+    could be over when it is recorded, and no resident could ever comment on it.
+    """
+    locked_on = today(locked_at)
+    if start < locked_on:
+        raise WorkspaceError(
+            _(
+                "Ngày bắt đầu công khai (%(day)s) không được trước ngày khóa kết quả "
+                "(%(locked)s): chỉ công khai kết quả đã khóa.",
+                day=start.strftime("%d/%m/%Y"),
+                locked=locked_on.strftime("%d/%m/%Y"),
+            ),
+            errors={"start": ""},
+        )
+    latest = today(now) + dt.timedelta(days=POSTING_MAX_START_DAYS_AHEAD)
+    if start > latest:
+        raise WorkspaceError(
+            _(
+                "Ngày bắt đầu công khai (%(day)s) quá xa: chỉ ghi nhận việc công khai bắt đầu "
+                "trong vòng %(n)d ngày tới (muộn nhất ngày %(latest)s).",
+                day=start.strftime("%d/%m/%Y"),
+                n=POSTING_MAX_START_DAYS_AHEAD,
+                latest=latest.strftime("%d/%m/%Y"),
+            ),
+            errors={"start": ""},
         )
 
 
@@ -129,9 +166,11 @@ def check_sendable(lock: LockedScore | None, flow: RoundWorkflow) -> None:
 
 __all__ = [
     "DEFAULT_POSTING_MIN_DAYS",
+    "POSTING_MAX_START_DAYS_AHEAD",
     "below_threshold",
     "check_not_future",
     "check_posting",
+    "check_posting_start",
     "check_sendable",
     "local_time",
     "needs_override",

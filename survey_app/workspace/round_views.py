@@ -112,6 +112,7 @@ def _page(round_: AssessmentRound, forms: dict[str, FlaskForm] | None = None, st
         local=procedure.local_time,
         provisional=procedure.provisional_rows(lock) if lock else [],
         posting_min_days=procedure.posting_min_days(criteria_service.rules_for(round_)),
+        posting_max_ahead=procedure.POSTING_MAX_START_DAYS_AHEAD,
         stage=flow.stage if flow else "entering",
         stages=service.stage_labels(),
         actions=service.allowed_actions(session, round_, me()),

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from flask import Flask
 from sqlalchemy import select
@@ -102,8 +105,23 @@ def enter_everything(app: Flask, world: World, inputs: dict[str, Any] | None = N
                 criteria.submit_criterion(tx, round_, part.id, actor=actor)
 
 
-def advance(app: Flask, world: World, until: str) -> None:
-    """Take the round through consolidate → approve ×2 → lock … until stage ``until``."""
+# The example round's history: consolidated, approved and locked on 27/11/2024, then posted
+# for 7 days from the next day (the dossier is sent from 05/12/2024 on).
+LOCKED_ON = dt.date(2024, 11, 27)
+POSTED_FROM = dt.date(2024, 11, 28)
+
+
+@contextmanager
+def lifecycle_clock(day: dt.date) -> Iterator[None]:
+    """The workflow steps taken inside happen on ``day``, 09:00 in Vietnam (02:00 UTC)."""
+    moment = dt.datetime.combine(day, dt.time(2, 0))
+    with mock.patch.object(rounds, "now", lambda: moment):
+        yield
+
+
+def advance(app: Flask, world: World, until: str, *, locked_on: dt.date = LOCKED_ON) -> None:
+    """Take the round through consolidate → approve ×2 → lock (on ``locked_on``, as the steps
+    before it) → post (from `POSTED_FROM`) until stage ``until``."""
     with app.app_context():
         session = get_session()
         round_ = session.get(AssessmentRound, world.round_id)
@@ -115,7 +133,7 @@ def advance(app: Flask, world: World, until: str) -> None:
             (
                 "posted",
                 lambda tx: rounds.post_results(
-                    tx, round_, start=dt.date(2024, 11, 28), days=7, actor=_u("vhxh")
+                    tx, round_, start=POSTED_FROM, days=7, actor=_u("vhxh")
                 ),
             ),
         ]
@@ -124,7 +142,7 @@ def advance(app: Flask, world: World, until: str) -> None:
             return user(session, world, name)
 
         for reached, step in steps:
-            with write_transaction(session) as tx:
+            with write_transaction(session) as tx, lifecycle_clock(locked_on):
                 step(tx)
             if reached == until and workflow.stage(session, round_.id) == until:
                 return

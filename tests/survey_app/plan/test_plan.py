@@ -17,6 +17,7 @@ from survey_app.plan.status import Status, activity_status
 from survey_app.plan.template import default_version, load_template
 from tests.survey_app.dossier.helpers import docx_text, pdf_text
 from tests.survey_app.page import page_text
+from tests.survey_app.plan.factories import new_plan
 from tests.survey_app.plan.seed_reference import SEED_ASSIGNMENTS, SEED_HEADINGS
 from tests.survey_app.workspace_factories import add_round
 
@@ -38,9 +39,7 @@ def staff(make_user):
 
 def _new_plan(client, login, year=YEAR, source="template"):
     login("vhxh1")
-    response = client.post("/plan/new", data={"year": year, "source": source})
-    assert response.status_code == 303, response.get_data(as_text=True)
-    return int(response.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
+    return new_plan(client, year, source)
 
 
 def test_the_template_assigns_each_criterion_to_one_unit_as_the_seed_plan_does():

@@ -18,6 +18,7 @@ from tests.survey_app.workspace_factories import (
     World,
     advance,
     enter_everything,
+    lifecycle_clock,
     user,
 )
 
@@ -41,9 +42,10 @@ def post_round(
     days: int = 7,
     inputs: dict[str, Any] | None = None,
 ) -> None:
-    """Enter, consolidate, approve, lock, then post from today + ``start_offset`` days."""
+    """Enter, consolidate, approve, lock (on the posting's first day when that is past, else
+    today), then post from today + ``start_offset`` days."""
     enter_everything(app, world, inputs or PASSING)
-    advance(app, world, "locked")
+    advance(app, world, "locked", locked_on=today_vn() + dt.timedelta(days=min(start_offset, 0)))
     with app.app_context():
         session = get_session()
         round_ = session.get(AssessmentRound, world.round_id)
@@ -72,23 +74,26 @@ def stored_feedback(app: Flask, round_id: int) -> list[PostingFeedback]:
         return list(rows)
 
 
-def post_demo(app: Flask, *, answers: int, seed: int = 7) -> int:
-    """The demo ward's round with ``answers`` real answers, taken to posted (from yesterday);
-    returns its id."""
+def post_demo(
+    app: Flask, *, answers: int, seed: int = 7, started_days_ago: int = 1, days: int = 7
+) -> int:
+    """The demo ward's round with ``answers`` real answers, locked ``started_days_ago`` days
+    ago and posted from then for ``days`` days; returns its id."""
     with app.test_request_context():
         session = get_session()
         round_ = demo_round(session, answers=answers, seed=seed, today=today_vn())
         people = {u.username: u for u in session.scalars(select(User))}
+        start = today_vn() - dt.timedelta(days=started_days_ago)
         steps = (
             lambda tx: rounds.consolidate_round(tx, round_, actor=people["vhxh"]),
             lambda tx: rounds.approve_round(tx, round_, actor=people["hoidong"]),
             lambda tx: rounds.approve_round(tx, round_, actor=people["hoidong2"]),
             lambda tx: rounds.lock_round(tx, round_, actor=people["vhxh"]),
             lambda tx: rounds.post_results(
-                tx, round_, start=today_vn() - dt.timedelta(days=1), days=7, actor=people["vhxh"]
+                tx, round_, start=start, days=days, actor=people["vhxh"]
             ),
         )
         for step in steps:
-            with write_transaction(session) as tx:
+            with write_transaction(session) as tx, lifecycle_clock(start):
                 step(tx)
         return round_.id

@@ -15,10 +15,12 @@ from survey_app.workspace import scorecard as scorecard_service
 from survey_app.workspace import workflow
 from survey_app.workspace.criteria import WorkspaceError
 from tests.survey_app.workspace_factories import (
+    LOCKED_ON,
     PASSING_INPUTS,
     SURVEY_INPUTS,
     advance,
     enter_everything,
+    lifecycle_clock,
     make_world,
     user,
 )
@@ -83,7 +85,8 @@ def test_full_workflow_to_the_decision_with_audit(app, client, login, world):
     login("vhxh")
     unconfirmed = _post(client, world, "lock")
     assert unconfirmed.status_code == 422 and "xác nhận" in unconfirmed.get_data(as_text=True)
-    assert _post(client, world, "lock", {"lock-confirm": "y"}).status_code == 303
+    with lifecycle_clock(LOCKED_ON):  # the round's history is 2024's
+        assert _post(client, world, "lock", {"lock-confirm": "y"}).status_code == 303
     page = client.get(f"/rounds/{world.round_id}").get_data(as_text=True)
     with app.app_context():
         lock = scorecard_service.active_lock(get_session(), world.round_id)
