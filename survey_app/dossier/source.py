@@ -240,7 +240,9 @@ def build_dossier_data(session: Session, round_: AssessmentRound, language: str)
     lock = result.locked
     sent_on = flow.sent_on if flow is not None else None
     report_day = sent_on or (vietnam_date(lock.locked_at) if lock is not None else None)
-    locality = rules.locality(ward.locality_type)
+    # The locality the score was computed for: a locked round's recorded one, never the
+    # ward's type edited since (its threshold decided the verdict).
+    locality = rules.locality(result.card.locality)
     return dd.DossierData(
         ward_name=ward.name,
         # Set per ward; the province is only a guess (wrong for a ward of a city).

@@ -1,17 +1,21 @@
-"""Nothing changes a locked round's dossier: not the groups' populations, not the retention
-purge. An unlocked round reads the live values."""
+"""Nothing changes a locked round's dossier: not the groups' populations, not the ward's
+locality type, not the retention purge. An unlocked round reads the live values."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 
+from survey_app.admin import setup
 from survey_app.core.db import get_session, write_transaction
+from survey_app.dossier.pdf import render_dossier_pdf
 from survey_app.dossier.source import build_dossier_data
 from survey_app.models import AssessmentRound, ResidentialGroup, User
 from survey_app.ops import retention
 from survey_app.workspace import lifecycle as rounds
+from tests.survey_app.dossier.helpers import pdf_text
 from tests.survey_app.survey_factories import demo_round, locked_demo_round
 
 OLD_LOCALITY = "các xã, phường, thị trấn còn lại"
@@ -103,3 +107,34 @@ def test_the_retention_purge_changes_no_locked_survey_tally(app):
     after = _dossier(app, round_id)
     assert after.survey == before.survey
     assert after.survey.groups > 0
+
+
+def _set_locality(app, round_id: int, locality: str) -> None:
+    """What /admin/wards/<id>/edit does with a new locality type."""
+    with app.app_context():
+        session = get_session()
+        ward = session.get(AssessmentRound, round_id).ward
+        setup.update_ward(session, ward.code, locality_type=locality, reason="Theo quyết định")
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_locked_dossier_prints_the_locality_its_verdict_used(app, language):
+    round_id = _demo(app, lock=True)
+    before = _dossier(app, round_id, language)
+    _set_locality(app, round_id, "mountain-island-difficult")
+    after = _dossier(app, round_id, language)
+    assert after.locality_label == before.locality_label
+    assert after.scorecard.locality == "other"
+    if language == "vi":
+        assert after.locality_label == OLD_LOCALITY
+        text = pdf_text(render_dossier_pdf(after))
+        assert OLD_LOCALITY in text.lower() and NEW_LOCALITY not in text.lower()
+
+
+def test_an_unlocked_dossier_prints_the_wards_locality_now(app):
+    round_id = _demo(app, lock=False)
+    assert _dossier(app, round_id).locality_label == OLD_LOCALITY
+    _set_locality(app, round_id, "mountain-island-difficult")
+    after = _dossier(app, round_id)
+    assert after.locality_label == NEW_LOCALITY
+    assert after.scorecard.locality == "mountain-island-difficult"
