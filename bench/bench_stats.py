@@ -153,7 +153,8 @@ def main() -> int:
     from survey_app.app import create_app
     from survey_app.core.db import get_session, write_transaction
     from survey_app.results import dashboard
-    from survey_app.results.counts import count_rows, populations, recount_rows
+    from survey_app.results.counts import count_rows, recount_rows
+    from survey_app.results.frozen import populations
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.sqlite3"

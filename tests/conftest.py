@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from survey_app.core.db import Base, make_engine
 from survey_app.posters import jobs as poster_jobs
 
 PG_URL = os.environ.get("DATABASE_URL", "")
+CHECKOUT_INSTANCE = Path(__file__).resolve().parent.parent / "instance"
 
 # Property tests are deterministic: the same examples on every run and machine, no deadline,
 # no example store, and no health check that could fail a run at random (a slow CI machine,
@@ -78,6 +80,49 @@ def _cached_builder(self: Rule, append_unknown: bool = True):
 
 
 Rule._compile_builder = _cached_builder
+
+
+def _use_instance(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Every app built from now on keeps its instance files in ``folder``: an in-process
+    `create_app` without an instance path of its own (Flask would pick the checkout's
+    instance/), and a `cfw` child process, which inherits the audit anchor's place."""
+    monkeypatch.setattr(Flask, "auto_find_instance_path", lambda _app: str(folder))
+    monkeypatch.setenv("AUDIT_ANCHOR_FILE", str(folder / "audit-anchor.json"))
+
+
+def _instance_state() -> tuple[set[str], set[str]]:
+    """The checkout's instance/ files, and the databases its audit anchor names."""
+    files = {str(p.relative_to(CHECKOUT_INSTANCE)) for p in CHECKOUT_INSTANCE.rglob("*")}
+    try:
+        anchor = json.loads((CHECKOUT_INSTANCE / "audit-anchor.json").read_text("utf-8"))
+        anchored = set(anchor["databases"])
+    except (OSError, ValueError, KeyError, TypeError):
+        anchored = set()
+    return files, anchored
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_instance_untouched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test writes into the checkout's instance/ (its database, secret, audit anchor).
+
+    The whole session runs with a temp instance folder (each test its own, below); at the
+    end the checkout's instance/ must hold no new file and its audit anchor no new database.
+    A server of your own running from the same checkout only updates what it already has.
+    """
+    files, anchored = _instance_state()
+    with pytest.MonkeyPatch.context() as patch:
+        _use_instance(patch, tmp_path_factory.mktemp("instance"))
+        yield
+    new_files, new_anchored = _instance_state()
+    added = sorted(new_files - files) + sorted(new_anchored - anchored)
+    if added:
+        pytest.fail(f"tests wrote into {CHECKOUT_INSTANCE}: {', '.join(added)}", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def temp_instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's apps and `cfw` processes keep their instance files under its tmp_path."""
+    _use_instance(monkeypatch, tmp_path / "instance")
 
 
 def _reset_postgres(url: str) -> None:

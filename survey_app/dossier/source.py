@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey_app.admin.council import council_of
@@ -23,7 +22,6 @@ from survey_app.models import (
     AssessmentRound,
     Evidence,
     PlanActivity,
-    Response,
     RoundWorkflow,
     User,
     Ward,
@@ -32,7 +30,8 @@ from survey_app.plan.evidence_store import plan_evidence
 from survey_app.plan.owners import round_owners
 from survey_app.posting import answers
 from survey_app.posting import service as posting
-from survey_app.results.counts import formula_for, not_counted_responses
+from survey_app.results import frozen
+from survey_app.results.counts import formula_for
 from survey_app.results.dashboard import figures, load_counts
 from survey_app.workspace.criteria import sections, stored_values
 from survey_app.workspace.scorecard import round_score
@@ -147,25 +146,15 @@ def survey_section(session: Session, round_: AssessmentRound) -> dd.SurveySectio
     formula = formula_for(round_)
     clean, _everything = load_counts(session, round_, formula)
     official = figures(clean, formula, include_flagged=False)
-    by_channel = dict(
-        session.execute(
-            select(Response.channel, func.count())
-            .where(Response.round_id == round_.id)
-            .group_by(Response.channel)
-        ).all()
-    )
-    flagged = not_counted_responses(session, round_.id)
-    groups = session.execute(
-        select(func.count(func.distinct(Response.group_id))).where(Response.round_id == round_.id)
-    ).scalar_one()
+    counted = frozen.tallies(session, round_.id)  # a locked round: as recorded at the lock
     return dd.survey_section_from(
         official.rates,
         official.targets,
         official.certainty,
-        flagged_excluded=flagged,
-        groups=groups,
-        qr_responses=by_channel.get("qr", 0),
-        paper_responses=by_channel.get("paper", 0),
+        flagged_excluded=counted.not_counted,
+        groups=counted.groups,
+        qr_responses=counted.by_channel.get("qr", 0),
+        paper_responses=counted.by_channel.get("paper", 0),
         started_on=round_.period_start,
         ended_on=round_.period_end,
         satisfied_values=", ".join(str(v) for v in formula.satisfied_values),
@@ -267,7 +256,9 @@ def build_dossier_data(session: Session, round_: AssessmentRound, language: str)
     lock = result.locked
     sent_on = flow.sent_on if flow is not None else None
     report_day = sent_on or (vietnam_date(lock.locked_at) if lock is not None else None)
-    locality = rules.locality(ward.locality_type)
+    # The locality the score was computed for: a locked round's recorded one, never the
+    # ward's type edited since (its threshold decided the verdict).
+    locality = rules.locality(result.card.locality)
     return dd.DossierData(
         ward_name=ward.name,
         # Set per ward; the province is only a guess (wrong for a ward of a city).

@@ -16,8 +16,8 @@ from survey_app.plan.service import plan_of
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 # The pages a staff member starts from: (permission that opens it, endpoint, what it is for).
-# Each line is shown only to roles holding its permission (survey_app/data/permissions.toml),
-# so the page never promises something the user cannot open.
+# The page shows each line only to a user who `can(...)` its permission (the permissions table,
+# survey_app/data/permissions.toml), so it never promises something the user cannot open.
 LINKS = (
     (
         "admin.ward",
@@ -37,6 +37,16 @@ LINKS = (
     ),
     ("rounds.read", "rounds.index", _l("Đợt đánh giá: số liệu các tiêu chí, bảng điểm, phê duyệt")),
     ("plan.read", "plan.index", _l("Kế hoạch năm của phường: nhiệm vụ, hoạt động, minh chứng")),
+    (
+        "rules.manage",
+        "rules.index",
+        _l("Các phiên bản bộ tiêu chí: bảng điểm, dòng tạm tính, rà soát, tải lên"),
+    ),
+    (
+        "audit.browse",
+        "audit_log.index",
+        _l("Nhật ký thay đổi: tra cứu, kiểm tra chuỗi, in mã đầu chuỗi"),
+    ),
 )
 for _permission, _endpoint, _label in LINKS:
     permissions.check(_permission)
@@ -55,9 +65,7 @@ def index() -> str:
         role_label=permissions.role_label(user.role, lang),
         role_description=permissions.role_description(user.role, lang),
         unit_name=UNITS.get(user.unit or "", {}),
-        links=[
-            (endpoint, label) for perm, endpoint, label in LINKS if permissions.has(user.role, perm)
-        ],
+        links=LINKS,
         duties=_duties(user, lang),
     )
 

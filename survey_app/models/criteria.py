@@ -109,6 +109,9 @@ class RoundWorkflow(Base):
 class LockedScore(Base):
     """A round's final score, frozen with the exact inputs and rule version it came from.
 
+    ``survey_json`` records what the criterion-13 figures read besides the answer counters,
+    as it was at the lock: the groups' populations and the raw responses' tallies
+    (survey_app/results/frozen.py), so editing a group or purging answers changes nothing.
     ``active`` turns False when the round is reopened: the row stays as a record.
     """
 
@@ -121,6 +124,7 @@ class LockedScore(Base):
     rules_sha256: Mapped[str] = mapped_column(String(64))
     locality: Mapped[str] = mapped_column(String(64))
     scorecard_json: Mapped[str] = mapped_column(Text)
+    survey_json: Mapped[str] = mapped_column(Text)  # canonical JSON (results/frozen.record)
     inputs_sha256: Mapped[str] = mapped_column(String(64))
     total: Mapped[int]
     recognised: Mapped[bool]

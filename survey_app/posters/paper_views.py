@@ -31,7 +31,7 @@ from survey_app.accounts.auth import can, require
 from survey_app.accounts.scope import group_or_404
 from survey_app.core.config import is_loopback_url
 from survey_app.core.db import get_session
-from survey_app.core.i18n import _, _l
+from survey_app.core.i18n import _, _l, document_language
 from survey_app.core.web import download
 from survey_app.models import AssessmentRound, ResidentialGroup
 from survey_app.posters import paper
@@ -67,6 +67,7 @@ def _group(round_: AssessmentRound, raw: str | None) -> ResidentialGroup:
 
 
 @bp.get("/<int:round_id>/paper/<audience>.pdf")
+@document_language
 @require("paper.print")
 def form_pdf(round_id: int, audience: str) -> Any:
     """The printable questionnaire of one audience; a leader's copy names their group."""

@@ -25,7 +25,7 @@ from assessment import (
 )
 from survey_app.models import AssessmentRound
 from survey_app.results.counts import counted_rows
-from survey_app.results.counts import populations as counted_populations
+from survey_app.results.frozen import populations as counted_populations
 from survey_app.rulesets import store as rule_store
 
 

@@ -33,7 +33,7 @@ from survey_app.accounts.scope import group_or_404, me, round_or_404, rounds_of,
 from survey_app.core.config import is_loopback_url
 from survey_app.core.db import get_session
 from survey_app.core.forms import EmptyForm
-from survey_app.core.i18n import _
+from survey_app.core.i18n import _, document_language
 from survey_app.core.web import download
 from survey_app.models import AssessmentRound, User
 from survey_app.posters import data as poster_service
@@ -102,6 +102,7 @@ def round_page(round_id: int) -> str:
 
 
 @bp.get("/rounds/<int:round_id>/posters/<int:group_id>.pdf")
+@document_language
 @require("posters.group_poster")
 def group_poster(round_id: int, group_id: int) -> Any:
     """One group's poster as a one-page PDF (a leader: only their own group)."""
@@ -124,6 +125,7 @@ def group_poster(round_id: int, group_id: int) -> Any:
 
 
 @bp.post("/rounds/<int:round_id>/posters/all")
+@document_language
 @require("posters.manage")
 def start_all(round_id: int) -> Any:
     """Start drawing every poster of the round in the background; show its progress page."""

@@ -14,7 +14,9 @@ a reviewer). On the raw side that is :func:`counted_sql`; on the counters' side
 :func:`counted_counters`. Every screen and file that shows how many people answered (the
 leader's page, the dashboard, the public results, the exports, the dossier, ``cfw stats``)
 goes through :func:`count_rows_both` / :func:`counted_rows` / :func:`not_counted_responses`
-here, so they cannot disagree. ``include_flagged=False`` gives the official figures.
+here, so they cannot disagree. ``include_flagged=False`` gives the official figures. What
+a frozen round's figures read besides the counters (populations, response tallies) comes
+from its lock: survey_app/results/frozen.py.
 """
 
 from __future__ import annotations
@@ -31,8 +33,6 @@ from survey_app.models import Answer, AnswerCount, AssessmentRound, ResidentialG
 from survey_app.results.masking import mask_comment
 from survey_app.rulesets import store as rule_store
 
-# Which population column of a residential group belongs to which survey audience.
-POPULATION_COLUMNS = {"child": "children", "resident": "residents"}
 FLAG_NAMES = ("speeder", "straightline", "burst", "repeat", "impossible")
 
 
@@ -148,25 +148,6 @@ def recount_rows(session: Session, round_id: int, *, include_flagged: bool) -> l
     if not include_flagged:
         query = query.where(counted_sql())
     return [(g, a, q, int(v), int(n)) for g, a, q, v, n in session.execute(query)]
-
-
-def populations(session: Session, round_id: int) -> dict[tuple[int, str], int]:
-    """Known population per (group, audience) of the round's ward.
-
-    A population of 0 means "not entered yet" (the column default), so it is left out: the
-    statistics then treat that group as unknown rather than as a group with nobody in it.
-    """
-    round_ = get_round(session, round_id)
-    groups = session.execute(
-        select(ResidentialGroup).where(ResidentialGroup.ward_id == round_.ward_id)
-    ).scalars()
-    result: dict[tuple[int, str], int] = {}
-    for group in groups:
-        for audience, column in POPULATION_COLUMNS.items():
-            value = int(getattr(group, column) or 0)
-            if value > 0:
-                result[(group.id, audience)] = value
-    return result
 
 
 def _input_keys(rules: RuleSet) -> dict[str, tuple[str, str]]:
@@ -372,7 +353,6 @@ __all__ = [
     "formula_for",
     "get_round",
     "not_counted_responses",
-    "populations",
     "recount_rows",
     "rule_counts",
 ]

@@ -32,7 +32,7 @@ from assessment import (
 )
 from survey_app.core.i18n import _
 from survey_app.models import AssessmentRound, ResidentialGroup
-from survey_app.results.counts import count_rows_both, formula_for, get_round, populations
+from survey_app.results.counts import count_rows_both, formula_for, get_round
 from survey_app.results.dashboard_text import (
     audience_name,
     next_steps,
@@ -47,6 +47,7 @@ from survey_app.results.figures import (
     GroupRow,
     Shown,
 )
+from survey_app.results.frozen import populations
 from survey_app.results.questions import question_rows
 
 # ----------------------------------------------------------------------------- statistics

@@ -32,6 +32,7 @@ from survey_app.models import (
     RoundWorkflow,
     User,
 )
+from survey_app.results import frozen
 from survey_app.workspace import procedure
 from survey_app.workspace.criteria import (
     WorkspaceError,
@@ -198,7 +199,9 @@ def approve_round(session: Session, round_: AssessmentRound, *, actor: User) -> 
 
 
 def lock_round(session: Session, round_: AssessmentRound, *, actor: User) -> LockedScore:
-    """Freeze the approved score (inputs, rule version, locality, hashes) and close the survey.
+    """Freeze the approved score (inputs, rule version, locality, hashes) and what its survey
+    figures read outside the answer counters (populations, response tallies), and close the
+    survey.
 
     The round's poster rows are locked first, so an answer being stored right now is either
     committed before the figures are read or refused after (its token update waits).
@@ -225,6 +228,7 @@ def lock_round(session: Session, round_: AssessmentRound, *, actor: User) -> Loc
         rules_sha256=rules.sha256,
         locality=card.locality,
         scorecard_json=json.dumps(card.to_dict(), ensure_ascii=False, sort_keys=True),
+        survey_json=frozen.record(session, round_.id),
         inputs_sha256=card.inputs_sha256,
         total=card.total,
         recognised=card.recognised,

@@ -27,6 +27,7 @@ from assessment import (
 )
 from survey_app.models import AssessmentRound, LockedScore
 from survey_app.results.counts import c13_inputs
+from survey_app.results.frozen import active_lock
 from survey_app.rulesets import store as rule_store
 from survey_app.workspace.criteria import lang, plain_values, rules_for
 
@@ -60,16 +61,6 @@ def round_inputs(session: Session, round_: AssessmentRound) -> tuple[dict[str, A
     if survey is not None:
         values.update(survey)
     return values, survey is not None
-
-
-def active_lock(session: Session, round_id: int) -> LockedScore | None:
-    """The round's current locked score (None when never locked or reopened since)."""
-    return session.scalars(
-        select(LockedScore)
-        .where(LockedScore.round_id == round_id, LockedScore.active.is_(True))
-        .order_by(LockedScore.id.desc())
-        .limit(1)
-    ).first()
 
 
 def compute(inputs: Mapping[str, Any], rules: RuleSet, locality: str) -> Scorecard:

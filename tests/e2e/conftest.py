@@ -97,9 +97,11 @@ def _cfw(*args: str, env: dict[str, str]) -> str:
 
 
 def server_env(db_path: Path, port: int) -> dict[str, str]:
-    """The environment of a test server on ``db_path`` answering on 127.0.0.1:``port``."""
+    """The environment of a test server on ``db_path`` answering on 127.0.0.1:``port``; its
+    audit anchor lies beside its database (never in the checkout's instance/)."""
     return os.environ | {
         "DATABASE_URL": f"sqlite:///{db_path}",
+        "AUDIT_ANCHOR_FILE": str(db_path.with_name(db_path.stem + "-audit-anchor.json")),
         "SECRET_KEY": SECRET,
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
     }

@@ -125,3 +125,26 @@ def demo_round(
         today=today,
     )
     return session.get(AssessmentRound, result.round_id)
+
+
+def locked_demo_round(app: Flask, *, answers: int = 40) -> int:
+    """The demo round taken through consolidate, approve ×2 and lock, as the demo's accounts
+    (vhxh, hoidong, hoidong2) do it; returns its id."""
+    from sqlalchemy import select
+
+    from survey_app.models import User
+    from survey_app.workspace import lifecycle
+
+    with app.test_request_context():
+        session = get_session()
+        round_ = demo_round(session, answers=answers)
+        people = {u.username: u for u in session.scalars(select(User))}
+        for step, who in (
+            (lifecycle.consolidate_round, "vhxh"),
+            (lifecycle.approve_round, "hoidong"),
+            (lifecycle.approve_round, "hoidong2"),
+            (lifecycle.lock_round, "vhxh"),
+        ):
+            with write_transaction(session) as tx:
+                step(tx, round_, actor=people[who])
+        return round_.id

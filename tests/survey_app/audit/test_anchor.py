@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 from sqlalchemy import delete
 
+from survey_app.app import create_app
 from survey_app.audit import anchor
 from survey_app.audit import log as audit
 from survey_app.commands.audit import audit as audit_cli
 from survey_app.commands.backup import backup as backup_cli
-from survey_app.core.db import engine, write_transaction
+from survey_app.core.db import engine, get_session, write_transaction
 from survey_app.models import AuditEntry
+from tests.conftest import CHECKOUT_INSTANCE
 from tests.survey_app.audit.test_audit import tamper
 
 
@@ -109,3 +113,19 @@ def test_the_backup_manifest_carries_the_head(app, db_session, runner, tmp_path)
     head_id, head_hash = audit.chain_head(db_session)
     assert json.loads(manifest.read_text())["audit_head"] == {"id": head_id, "hash": head_hash}
     assert f"audit head #{head_id} {head_hash}" in result.output
+
+
+def test_an_app_built_by_a_test_keeps_its_anchor_out_of_the_checkout(database_url, tmp_path):
+    """tests/conftest.py gives every app a test builds, and every `cfw` process it starts, a
+    temp instance folder: nothing lands in the checkout's instance/."""
+    built = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "k" * 40})
+    try:
+        with built.app_context():
+            _add(get_session(), 1)
+        path = anchor.anchor_path(built)
+    finally:
+        built.extensions["cfw_engine"].dispose()
+    assert path.is_file() and path.is_relative_to(tmp_path)
+    assert Path(built.instance_path).is_relative_to(tmp_path)
+    assert Path(os.environ["AUDIT_ANCHOR_FILE"]).is_relative_to(tmp_path)  # for child processes
+    assert not path.is_relative_to(CHECKOUT_INSTANCE)
