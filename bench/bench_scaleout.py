@@ -35,8 +35,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _load import Stats, run_phase
+from _servers import Server, cpu_seconds, free_port, start, stop
 from _table import Row, print_table, ratio
-from bench_submit import ROOT, SECRET, Server, cpu_seconds, free_port, pct, prepare, start, stop
+from bench_submit import ROOT, SECRET, pct, prepare
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
